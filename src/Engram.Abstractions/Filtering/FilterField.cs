@@ -1,0 +1,99 @@
+namespace Engram;
+
+/// <summary>A field a filter can test: a built-in memory field or a metadata key.</summary>
+/// <remarks>Immutable and thread-safe.</remarks>
+public readonly record struct FilterField
+{
+    private FilterField(FilterFieldKind kind, string? metadataKey)
+    {
+        Kind = kind;
+        MetadataKey = metadataKey;
+    }
+
+    /// <summary>Gets which field is tested.</summary>
+    public FilterFieldKind Kind { get; }
+
+    /// <summary>Gets the metadata key when <see cref="Kind"/> is <see cref="FilterFieldKind.Metadata"/>.</summary>
+    public string? MetadataKey { get; }
+
+    /// <summary>Gets a value indicating whether the field is one of the scope identifiers.</summary>
+    public bool IsScope => Kind is FilterFieldKind.UserId or FilterFieldKind.AgentId or FilterFieldKind.AppId or FilterFieldKind.RunId;
+
+    /// <summary>Creates a built-in field.</summary>
+    /// <param name="kind">The field; not <see cref="FilterFieldKind.Metadata"/>.</param>
+    /// <returns>The field.</returns>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is <see cref="FilterFieldKind.Metadata"/>.</exception>
+    public static FilterField Of(FilterFieldKind kind) => kind == FilterFieldKind.Metadata
+        ? throw new ArgumentException("Use FilterField.Metadata(key) for metadata fields.", nameof(kind))
+        : new FilterField(kind, null);
+
+    /// <summary>Creates a metadata field.</summary>
+    /// <param name="key">The metadata key; not empty, without <c>"</c>.</param>
+    /// <returns>The field.</returns>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is empty or contains a double quote.</exception>
+    public static FilterField Metadata(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (key.Contains('"', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("Metadata keys used in filters cannot contain '\"'.", nameof(key));
+        }
+
+        return new FilterField(FilterFieldKind.Metadata, key);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind == FilterFieldKind.Metadata ? $"metadata.{MetadataKey}" : FilterFieldNames.ToName(Kind);
+}
+
+/// <summary>The built-in fields of a memory that filters can test.</summary>
+public enum FilterFieldKind
+{
+    /// <summary>A key of the memory's metadata.</summary>
+    Metadata,
+
+    /// <summary><c>id</c> (also <c>memory_ids</c>).</summary>
+    Id,
+
+    /// <summary><c>user_id</c>.</summary>
+    UserId,
+
+    /// <summary><c>agent_id</c>.</summary>
+    AgentId,
+
+    /// <summary><c>app_id</c>.</summary>
+    AppId,
+
+    /// <summary><c>run_id</c> (also <c>session_id</c>).</summary>
+    RunId,
+
+    /// <summary><c>memory</c>, the text (also <c>text</c>, <c>keywords</c>).</summary>
+    Memory,
+
+    /// <summary><c>hash</c>.</summary>
+    Hash,
+
+    /// <summary><c>categories</c> (a list).</summary>
+    Categories,
+
+    /// <summary><c>role</c>.</summary>
+    Role,
+
+    /// <summary><c>actor_id</c>.</summary>
+    ActorId,
+
+    /// <summary><c>attributed_to</c>.</summary>
+    AttributedTo,
+
+    /// <summary><c>created_at</c>, ISO-8601 UTC.</summary>
+    CreatedAt,
+
+    /// <summary><c>updated_at</c>, ISO-8601 UTC.</summary>
+    UpdatedAt,
+
+    /// <summary><c>observed_at</c> (also <c>timestamp</c>), ISO-8601 UTC.</summary>
+    ObservedAt,
+
+    /// <summary><c>expiration_date</c>, <c>YYYY-MM-DD</c>.</summary>
+    ExpirationDate,
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace Engram;
+
+/// <summary>Input of <see cref="IMemory.AddAsync"/> (Mem0 <c>add</c>).</summary>
+/// <remarks>Immutable and thread-safe.</remarks>
+public sealed record AddMemoriesRequest
+{
+    /// <summary>
+    /// Gets the messages to remember, oldest first. Mem0 accepts a string, one message or a list; use
+    /// <see cref="FromText"/> for the string form. Messages with empty content are skipped.
+    /// </summary>
+    public required IReadOnlyList<MemoryMessage> Messages { get; init; }
+
+    /// <summary>Gets the scope to store the memories in; at least one identifier is required.</summary>
+    public required MemoryScope Scope { get; init; }
+
+    /// <summary>Gets metadata stored on every memory created by this call. Identity keys are rejected.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Metadata { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether facts are extracted from the messages (<see langword="true"/>, Mem0's default)
+    /// or each message is stored verbatim as one memory (<see langword="false"/>).
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool Infer { get; init; } = true;
+
+    /// <summary>
+    /// Gets when the messages were said (the observation time). Relative dates ("yesterday") are resolved against
+    /// it and it is stored as <see cref="MemoryItem.ObservedAt"/>. Defaults to the current time.
+    /// </summary>
+    public DateTimeOffset? Timestamp { get; init; }
+
+    /// <summary>Gets the expiration date of the created memories (see <see cref="MemoryItem.ExpirationDate"/>).</summary>
+    public DateOnly? ExpirationDate { get; init; }
+
+    /// <summary>Gets extra instructions for the fact extractor (Mem0 <c>custom_instructions</c>); offline extraction ignores them.</summary>
+    public string? CustomInstructions { get; init; }
+
+    /// <summary>Creates a request that stores one user message, Mem0's string form of <c>messages</c>.</summary>
+    /// <param name="text">The message text.</param>
+    /// <param name="scope">The scope.</param>
+    /// <returns>The request.</returns>
+    public static AddMemoriesRequest FromText(string text, MemoryScope scope) =>
+        new() { Messages = [MemoryMessage.User(text)], Scope = scope };
+}

@@ -1,0 +1,46 @@
+namespace Engram;
+
+/// <summary>Input of <see cref="IMemory.ListAsync"/> (Mem0 <c>get_all</c>, with Platform-style paging).</summary>
+/// <remarks>Immutable and thread-safe.</remarks>
+public sealed record ListMemoriesRequest
+{
+    /// <summary>Gets the scope to list. Optional when <see cref="Filter"/> names a scope field; one of the two must.</summary>
+    public MemoryScope? Scope { get; init; }
+
+    /// <summary>Gets additional conditions in Mem0's filter language.</summary>
+    public MemoryFilter? Filter { get; init; }
+
+    /// <summary>Gets the 1-based page number.</summary>
+    /// <value>Defaults to 1.</value>
+    public int Page { get; init; } = 1;
+
+    /// <summary>Gets the page size, 1..1000.</summary>
+    /// <value>Defaults to 100 (Mem0 Platform).</value>
+    public int PageSize { get; init; } = 100;
+
+    /// <summary>Gets a value indicating whether expired memories are listed too.</summary>
+    public bool ShowExpired { get; init; }
+
+    /// <summary>Gets a value indicating whether superseded memories are hidden.</summary>
+    /// <value>Defaults to <see langword="false"/>: listing shows the whole store, as Mem0's <c>get_all</c> does.</value>
+    public bool LatestOnly { get; init; }
+}
+
+/// <summary>Output of <see cref="IMemory.ListAsync"/>: one page of memories, newest first.</summary>
+public sealed record ListMemoriesResult
+{
+    /// <summary>Gets the memories of the page, ordered by descending creation time, then id.</summary>
+    public required IReadOnlyList<MemoryItem> Items { get; init; }
+
+    /// <summary>Gets the number of memories that match, over all pages.</summary>
+    public required long TotalCount { get; init; }
+
+    /// <summary>Gets the 1-based page number.</summary>
+    public required int Page { get; init; }
+
+    /// <summary>Gets the page size.</summary>
+    public required int PageSize { get; init; }
+
+    /// <summary>Gets a value indicating whether a next page exists.</summary>
+    public bool HasMore => (long)Page * PageSize < TotalCount;
+}

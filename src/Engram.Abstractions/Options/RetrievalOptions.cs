@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Engram;
+
+/// <summary>How search gathers candidates and fuses its signals. Each mechanism can be switched off for ablation.</summary>
+public sealed class RetrievalOptions
+{
+    /// <summary>Gets or sets the fusion method.</summary>
+    /// <value>Defaults to <see cref="FusionMethod.Weighted"/>.</value>
+    public FusionMethod Fusion { get; set; } = FusionMethod.Weighted;
+
+    /// <summary>Gets or sets a value indicating whether vector similarity is a signal and a candidate source.</summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool UseVector { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether BM25 is a signal and a candidate source.</summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool UseKeyword { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether entity links are a signal and a candidate source.</summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool UseEntities { get; set; } = true;
+
+    /// <summary>Gets or sets the weight of the vector signal in <see cref="FusionMethod.Weighted"/> and <see cref="FusionMethod.Rrf"/>.</summary>
+    /// <value>Defaults to 1.0.</value>
+    [Range(0.0, 100.0)]
+    public double VectorWeight { get; set; } = 1.0;
+
+    /// <summary>Gets or sets the weight of the BM25 signal.</summary>
+    /// <value>Defaults to 1.0.</value>
+    [Range(0.0, 100.0)]
+    public double KeywordWeight { get; set; } = 1.0;
+
+    /// <summary>Gets or sets the weight of the entity signal.</summary>
+    /// <value>Defaults to 0.5, Mem0's <c>ENTITY_BOOST_WEIGHT</c>.</value>
+    [Range(0.0, 100.0)]
+    public double EntityWeight { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the smallest candidate pool per signal; the pool is <c>max(top_k × 4, this)</c> as in Mem0.</summary>
+    /// <value>Defaults to 60, Mem0's value.</value>
+    [Range(1, 100_000)]
+    public int MinCandidates { get; set; } = 60;
+
+    /// <summary>Gets or sets the k constant of reciprocal rank fusion, <c>1 / (k + rank)</c> (Cormack, Clarke and Büttcher, SIGIR 2009).</summary>
+    /// <value>Defaults to 60, the paper's value.</value>
+    [Range(1, 10_000)]
+    public int RrfK { get; set; } = 60;
+}
+
+/// <summary>How search combines its signals into one score.</summary>
+public enum FusionMethod
+{
+    /// <summary>
+    /// Weighted sum of normalised signals divided by the sum of the weights of the signals present, so the score is in
+    /// [0, 1]: cosine similarity clipped to [0, 1], BM25 divided by the query's best BM25, and the entity boost.
+    /// </summary>
+    Weighted,
+
+    /// <summary>Reciprocal rank fusion: Σ weight / (k + rank), rescaled to [0, 1] by its maximum possible value.</summary>
+    Rrf,
+
+    /// <summary>
+    /// Mem0 OSS's formula: (semantic + sigmoid-normalised BM25 + entity boost) / max_possible, with the threshold applied to
+    /// the semantic score before fusion (<c>mem0/utils/scoring.py</c>).
+    /// </summary>
+    Mem0,
+}
