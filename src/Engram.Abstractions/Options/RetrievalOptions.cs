@@ -21,6 +21,13 @@ public sealed class RetrievalOptions
     /// <value>Defaults to <see langword="true"/>.</value>
     public bool UseEntities { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a memory's speaker (<see cref="MemoryItem.ActorId"/>) is indexed with it: the
+    /// name is added to the BM25 text and linked as a PERSON entity, so "What did Caroline say about …" finds Caroline's turns.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool IndexSpeaker { get; set; } = true;
+
     /// <summary>Gets or sets the weight of the vector signal in <see cref="FusionMethod.Weighted"/> and <see cref="FusionMethod.Rrf"/>.</summary>
     /// <value>Defaults to 1.0.</value>
     [Range(0.0, 100.0)]

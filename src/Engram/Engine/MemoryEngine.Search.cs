@@ -1,0 +1,204 @@
+using System.Diagnostics;
+
+namespace Engram;
+
+public sealed partial class MemoryEngine
+{
+    private const string ReasonBelowThreshold = "below_threshold";
+    private const string ReasonBeyondTopK = "beyond_top_k";
+    private const string ReasonSuperseded = "superseded";
+    private const string ReasonExpired = "expired";
+
+    /// <inheritdoc/>
+    public async Task<SearchMemoriesResult> SearchAsync(SearchMemoriesRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var activity = EngramTelemetry.Start("memory.search", _projectId);
+        var started = Stopwatch.GetTimestamp();
+
+        if (string.IsNullOrWhiteSpace(request.Query))
+        {
+            throw new MemoryValidationException("query cannot be empty or whitespace.", "query");
+        }
+
+        var topK = request.TopK ?? _core.Options.DefaultTopK;
+        if (topK is < 1 or > 1000)
+        {
+            throw new MemoryValidationException($"top_k must be between 1 and 1000, not {topK}.", "top_k");
+        }
+
+        var threshold = request.Threshold ?? _core.Options.DefaultThreshold;
+        if (double.IsNaN(threshold) || threshold is < 0 or > 1)
+        {
+            throw new MemoryValidationException($"threshold must be between 0 and 1, not {threshold}.", "threshold");
+        }
+
+        var filter = RequestValidation.BuildReadFilter(request.Scope, request.Filter);
+        var store = await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        var today = TodayUtc();
+
+        // With explain, expired and superseded candidates are fetched too so that the response can say why they were dropped.
+        var query = new MemoryQuery
+        {
+            ProjectId = _projectId,
+            Filter = filter,
+            ExcludeExpiredBefore = request.ShowExpired || request.Explain ? null : today,
+            ExcludeSuperseded = request.LatestOnly && !request.Explain,
+        };
+
+        var candidates = await GatherCandidatesAsync(store, query, request.Query, topK, cancellationToken).ConfigureAwait(false);
+        var items = candidates.Count == 0
+            ? []
+            : await store.GetManyAsync(_projectId, candidates.Keys, cancellationToken).ConfigureAwait(false);
+
+        var retrieval = _core.Options.Retrieval;
+        var context = new FusionContext(
+            candidates.Values.Max(c => c.Bm25) ?? 0,
+            candidates.Values.Any(c => c.Bm25 is > 0),
+            candidates.Values.Any(c => c.Entity is > 0),
+            _core.Analyzer.Analyze(request.Query).Count);
+
+        var excluded = new List<ExcludedCandidate>();
+        var scored = new List<(MemoryItem Item, FusedScore Fused)>(items.Count);
+        foreach (var item in items)
+        {
+            var signals = candidates[item.Id];
+            var fused = _core.Fusion.Fuse(signals, context);
+            string? reason = null;
+            if (!request.ShowExpired && item.IsExpired(today))
+            {
+                reason = ReasonExpired;
+            }
+            else if (request.LatestOnly && item.SupersededBy is not null)
+            {
+                reason = ReasonSuperseded;
+            }
+            else if (retrieval.Fusion == FusionMethod.Mem0 ? (signals.Vector ?? 0) < threshold : fused.Score < threshold)
+            {
+                reason = ReasonBelowThreshold;
+            }
+
+            if (reason is null)
+            {
+                scored.Add((item, fused));
+            }
+            else if (request.Explain)
+            {
+                excluded.Add(new ExcludedCandidate { MemoryId = item.Id, Reason = reason, Score = fused.Score });
+            }
+        }
+
+        scored.Sort(static (a, b) =>
+        {
+            var byScore = b.Fused.Score.CompareTo(a.Fused.Score);
+            return byScore != 0 ? byScore : string.CompareOrdinal(b.Item.Id, a.Item.Id);
+        });
+
+        if (request.Explain)
+        {
+            excluded.AddRange(scored.Skip(topK).Select(s => new ExcludedCandidate { MemoryId = s.Item.Id, Reason = ReasonBeyondTopK, Score = s.Fused.Score }));
+        }
+
+        var hits = scored.Take(topK).Select(s => new MemorySearchHit
+        {
+            Item = s.Item,
+            Score = s.Fused.Score,
+            Explanation = request.Explain
+                ? new SearchExplanation
+                {
+                    Signals = s.Fused.Signals,
+                    Fusion = _core.Fusion.MethodName,
+                    RawScore = s.Fused.Raw,
+                    Threshold = threshold,
+                    SourceMessageIds = s.Item.SourceMessageIds,
+                }
+                : null,
+        }).ToList();
+
+        Log.SearchCompleted(_core.Logger, hits.Count, candidates.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        activity?.SetTag("engram.search.candidates", candidates.Count);
+        activity?.SetTag("engram.search.results", hits.Count);
+        return new SearchMemoriesResult { Results = hits, Excluded = excluded };
+    }
+
+    /// <summary>
+    /// Candidates are the union of every enabled signal's top list (architecture §4.2): a memory found only by BM25 or
+    /// only through an entity link is kept, unlike Mem0 where BM25 and entities only re-rank vector hits.
+    /// </summary>
+    private async Task<Dictionary<string, CandidateSignals>> GatherCandidatesAsync(
+        IMemoryStore store, MemoryQuery query, string text, int topK, CancellationToken cancellationToken)
+    {
+        var retrieval = _core.Options.Retrieval;
+        var pool = Math.Max(topK * 4, retrieval.MinCandidates);
+        var candidates = new Dictionary<string, CandidateSignals>(StringComparer.Ordinal);
+
+        CandidateSignals Get(string id)
+        {
+            if (!candidates.TryGetValue(id, out var c))
+            {
+                c = new CandidateSignals(id);
+                candidates[id] = c;
+            }
+
+            return c;
+        }
+
+        var vectorTask = retrieval.UseVector || retrieval.Fusion == FusionMethod.Mem0
+            ? SearchVectorsAsync(store, query, text, pool, cancellationToken)
+            : Task.FromResult<IReadOnlyList<ScoredMemoryId>>([]);
+
+        var terms = _core.Analyzer.Analyze(text).Distinct(StringComparer.Ordinal).ToList();
+        var keywordTask = retrieval.UseKeyword && terms.Count > 0
+            ? store.SearchKeywordsAsync(query, terms, pool, cancellationToken)
+            : Task.FromResult<IReadOnlyList<ScoredMemoryId>>([]);
+
+        var entityKeys = _core.Entities.Extract(text).Select(e => e.Key).Distinct(StringComparer.Ordinal).ToList();
+        var entityTask = retrieval.UseEntities && entityKeys.Count > 0
+            ? store.FindEntityLinksAsync(query, entityKeys, pool * 4, cancellationToken)
+            : Task.FromResult<IReadOnlyList<EntityLink>>([]);
+
+        await Task.WhenAll(vectorTask, keywordTask, entityTask).ConfigureAwait(false);
+
+        var rank = 0;
+        foreach (var hit in await vectorTask.ConfigureAwait(false))
+        {
+            var c = Get(hit.MemoryId);
+            c.Vector = hit.Score;
+            c.VectorRank = ++rank;
+        }
+
+        rank = 0;
+        foreach (var hit in await keywordTask.ConfigureAwait(false))
+        {
+            var c = Get(hit.MemoryId);
+            c.Bm25 = hit.Score;
+            c.Bm25Rank = ++rank;
+        }
+
+        var boosts = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var link in await entityTask.ConfigureAwait(false))
+        {
+            var boost = SearchFusion.EntityBoost(link.LinkCount);
+            if (!boosts.TryGetValue(link.MemoryId, out var current) || boost > current)
+            {
+                boosts[link.MemoryId] = boost;
+            }
+        }
+
+        rank = 0;
+        foreach (var (id, boost) in boosts.OrderByDescending(b => b.Value).ThenBy(b => b.Key, StringComparer.Ordinal).Take(pool))
+        {
+            var c = Get(id);
+            c.Entity = boost;
+            c.EntityRank = ++rank;
+        }
+
+        return candidates;
+    }
+
+    private async Task<IReadOnlyList<ScoredMemoryId>> SearchVectorsAsync(IMemoryStore store, MemoryQuery query, string text, int pool, CancellationToken cancellationToken)
+    {
+        var (vectors, model) = await _core.EmbedAsync([text], cancellationToken).ConfigureAwait(false);
+        return await store.SearchVectorsAsync(query, vectors[0], model, pool, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,155 @@
+namespace Engram;
+
+/// <summary>
+/// Combines the retrieval signals of a candidate into one score in [0, 1], by the method chosen in
+/// <see cref="RetrievalOptions.Fusion"/>. Pure and thread-safe.
+/// </summary>
+internal sealed class SearchFusion(RetrievalOptions options)
+{
+    public const string VectorSignal = "vector";
+    public const string KeywordSignal = "bm25";
+    public const string EntitySignal = "entity";
+
+    /// <summary>Mem0's entity boost weight (<c>ENTITY_BOOST_WEIGHT = 0.5</c>, <c>mem0/utils/scoring.py</c>).</summary>
+    public const double Mem0EntityWeight = 0.5;
+
+    public string MethodName => options.Fusion switch
+    {
+        FusionMethod.Rrf => "rrf",
+        FusionMethod.Mem0 => "mem0",
+        _ => "weighted",
+    };
+
+    /// <summary>
+    /// Mem0's popularity damping of an entity link: <c>1 / (1 + 0.001 · (n − 1)²)</c> for an entity linked to n memories
+    /// (<c>_compute_entity_boosts</c>); with an exact key match the similarity factor is 1.
+    /// </summary>
+    public static double EntityBoost(int linkCount) => 1.0 / (1.0 + (0.001 * Math.Pow(Math.Max(linkCount, 1) - 1, 2)));
+
+    /// <summary>
+    /// Mem0's sigmoid normalisation of a raw BM25 score: <c>1 / (1 + exp(−s · (raw − m)))</c>, with (m, s) chosen by the
+    /// number of query terms (mem0-reference §3.1 step 6).
+    /// </summary>
+    public static double Mem0Bm25Sigmoid(double raw, int termCount)
+    {
+        var (midpoint, steepness) = termCount switch
+        {
+            <= 3 => (5.0, 0.7),
+            <= 6 => (7.0, 0.6),
+            <= 9 => (9.0, 0.5),
+            <= 15 => (10.0, 0.5),
+            _ => (12.0, 0.5),
+        };
+        return 1.0 / (1.0 + Math.Exp(-steepness * (raw - midpoint)));
+    }
+
+    /// <summary>Scores one candidate.</summary>
+    /// <param name="candidate">The candidate's signals.</param>
+    /// <param name="context">Per-query facts every candidate shares.</param>
+    public FusedScore Fuse(CandidateSignals candidate, FusionContext context) => options.Fusion switch
+    {
+        FusionMethod.Rrf => FuseRrf(candidate, context),
+        FusionMethod.Mem0 => FuseMem0(candidate, context),
+        _ => FuseWeighted(candidate, context),
+    };
+
+    private FusedScore FuseWeighted(CandidateSignals c, FusionContext context)
+    {
+        var vector = Math.Clamp(c.Vector ?? 0.0, 0.0, 1.0);
+        var keyword = context.MaxBm25 > 0 && c.Bm25 is { } b ? b / context.MaxBm25 : 0.0;
+        var entity = c.Entity ?? 0.0;
+
+        var signals = new List<SignalContribution>(3);
+        double raw = 0, weights = 0;
+        if (options.UseVector)
+        {
+            Add(VectorSignal, c.Vector ?? 0, vector, options.VectorWeight, c.VectorRank);
+        }
+
+        if (options.UseKeyword && context.AnyBm25)
+        {
+            Add(KeywordSignal, c.Bm25 ?? 0, keyword, options.KeywordWeight, c.Bm25Rank);
+        }
+
+        if (options.UseEntities && context.AnyEntity)
+        {
+            Add(EntitySignal, c.Entity ?? 0, entity, options.EntityWeight, c.EntityRank);
+        }
+
+        var score = weights > 0 ? Math.Clamp(raw / weights, 0.0, 1.0) : 0.0;
+        return new FusedScore(score, raw, signals);
+
+        void Add(string name, double rawValue, double value, double weight, int? rank)
+        {
+            raw += weight * value;
+            weights += weight;
+            signals.Add(new SignalContribution { Name = name, RawValue = rawValue, Value = value, Weight = weight, Contribution = weight * value, Rank = rank });
+        }
+    }
+
+    private FusedScore FuseRrf(CandidateSignals c, FusionContext context)
+    {
+        var k = options.RrfK;
+        var signals = new List<SignalContribution>(3);
+        double raw = 0, best = 0;
+        if (options.UseVector)
+        {
+            Add(VectorSignal, c.Vector ?? 0, c.VectorRank, options.VectorWeight);
+        }
+
+        if (options.UseKeyword && context.AnyBm25)
+        {
+            Add(KeywordSignal, c.Bm25 ?? 0, c.Bm25Rank, options.KeywordWeight);
+        }
+
+        if (options.UseEntities && context.AnyEntity)
+        {
+            Add(EntitySignal, c.Entity ?? 0, c.EntityRank, options.EntityWeight);
+        }
+
+        var score = best > 0 ? Math.Clamp(raw / best, 0.0, 1.0) : 0.0;
+        return new FusedScore(score, raw, signals);
+
+        void Add(string name, double rawValue, int? rank, double weight)
+        {
+            var value = rank is { } r ? 1.0 / (k + r) : 0.0;
+            raw += weight * value;
+            best += weight / (k + 1.0);
+            signals.Add(new SignalContribution { Name = name, RawValue = rawValue, Value = value * (k + 1.0), Weight = weight, Contribution = weight * value, Rank = rank });
+        }
+    }
+
+    private static FusedScore FuseMem0(CandidateSignals c, FusionContext context)
+    {
+        var semantic = c.Vector ?? 0.0;
+        var bm25 = c.Bm25 is { } b && b > 0 ? Mem0Bm25Sigmoid(b, context.TermCount) : 0.0;
+        var entity = (c.Entity ?? 0.0) * Mem0EntityWeight;
+        var maxPossible = 1.0 + (context.AnyBm25 ? 1.0 : 0.0) + (context.AnyEntity ? Mem0EntityWeight : 0.0);
+        var raw = semantic + bm25 + entity;
+        var signals = new List<SignalContribution>(3)
+        {
+            new() { Name = VectorSignal, RawValue = semantic, Value = Math.Clamp(semantic, 0, 1), Weight = 1.0, Contribution = semantic, Rank = c.VectorRank },
+        };
+        if (context.AnyBm25)
+        {
+            signals.Add(new() { Name = KeywordSignal, RawValue = c.Bm25 ?? 0, Value = bm25, Weight = 1.0, Contribution = bm25, Rank = c.Bm25Rank });
+        }
+
+        if (context.AnyEntity)
+        {
+            signals.Add(new() { Name = EntitySignal, RawValue = c.Entity ?? 0, Value = c.Entity ?? 0, Weight = Mem0EntityWeight, Contribution = entity, Rank = c.EntityRank });
+        }
+
+        return new FusedScore(Math.Clamp(raw / maxPossible, 0.0, 1.0), raw, signals);
+    }
+}
+
+/// <summary>Per-query facts shared by every candidate of a search.</summary>
+/// <param name="MaxBm25">The best raw BM25 score among the keyword candidates (0 when none).</param>
+/// <param name="AnyBm25">Whether any candidate has a BM25 score.</param>
+/// <param name="AnyEntity">Whether any candidate has an entity boost.</param>
+/// <param name="TermCount">The number of analysed query terms.</param>
+internal readonly record struct FusionContext(double MaxBm25, bool AnyBm25, bool AnyEntity, int TermCount);
+
+/// <summary>A fused score in [0, 1], the raw sum before normalisation, and each signal's share.</summary>
+internal readonly record struct FusedScore(double Score, double Raw, IReadOnlyList<SignalContribution> Signals);

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Engram;
+
+/// <summary>Source-generated log messages of the engine. Event ids 1000–1099. Never logs memory text (style.md §35).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Added {Count} memories from {MessageCount} messages in {ElapsedMs} ms")]
+    public static partial void MemoriesAdded(ILogger logger, int count, int messageCount, double elapsedMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Search returned {Count} of {CandidateCount} candidates in {ElapsedMs} ms")]
+    public static partial void SearchCompleted(ILogger logger, int count, int candidateCount, double elapsedMs);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Updated memory {MemoryId}")]
+    public static partial void MemoryUpdated(ILogger logger, string memoryId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Deleted {Count} memories")]
+    public static partial void MemoriesDeleted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Reset project {ProjectId}")]
+    public static partial void ProjectReset(ILogger logger, string projectId);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Skipped {Count} duplicate facts")]
+    public static partial void DuplicatesSkipped(ILogger logger, int count);
+}
