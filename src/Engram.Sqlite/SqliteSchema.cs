@@ -1,0 +1,120 @@
+namespace Engram.Sqlite;
+
+/// <summary>The schema of the SQLite store as an ordered list of migrations; the version lives in <c>PRAGMA user_version</c>.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>
+    /// The migrations, in order: migration <c>i</c> (0-based) moves the database from version <c>i</c> to <c>i + 1</c>.
+    /// Append new migrations; never edit a shipped one.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: everything. Every table carries project_id; ids are unique per project.
+        """
+        CREATE TABLE memories (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            user_id TEXT,
+            agent_id TEXT,
+            app_id TEXT,
+            run_id TEXT,
+            memory TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            categories TEXT NOT NULL DEFAULT '[]',
+            role TEXT,
+            actor_id TEXT,
+            attributed_to TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            observed_at TEXT NOT NULL,
+            expiration_date TEXT,
+            superseded_by TEXT,
+            valid_to TEXT,
+            source_message_ids TEXT NOT NULL DEFAULT '[]',
+            lexical TEXT NOT NULL DEFAULT '',
+            embedding BLOB,
+            embedder TEXT,
+            dims INTEGER,
+            UNIQUE (project_id, id)
+        );
+        CREATE INDEX ix_memories_user ON memories (project_id, user_id);
+        CREATE INDEX ix_memories_agent ON memories (project_id, agent_id);
+        CREATE INDEX ix_memories_run ON memories (project_id, run_id);
+        CREATE INDEX ix_memories_app ON memories (project_id, app_id);
+        CREATE INDEX ix_memories_created ON memories (project_id, created_at);
+
+        CREATE VIRTUAL TABLE memories_fts USING fts5 (lexical, content = 'memories', content_rowid = 'seq', tokenize = 'unicode61');
+        CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+            INSERT INTO memories_fts (rowid, lexical) VALUES (new.seq, new.lexical);
+        END;
+        CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+            INSERT INTO memories_fts (memories_fts, rowid, lexical) VALUES ('delete', old.seq, old.lexical);
+        END;
+        CREATE TRIGGER memories_fts_update AFTER UPDATE OF lexical ON memories BEGIN
+            INSERT INTO memories_fts (memories_fts, rowid, lexical) VALUES ('delete', old.seq, old.lexical);
+            INSERT INTO memories_fts (rowid, lexical) VALUES (new.seq, new.lexical);
+        END;
+
+        CREATE TABLE history (
+            id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            memory_id TEXT NOT NULL,
+            event TEXT NOT NULL,
+            old_memory TEXT,
+            new_memory TEXT,
+            created_at TEXT NOT NULL,
+            is_deleted INTEGER NOT NULL DEFAULT 0,
+            actor_id TEXT,
+            role TEXT,
+            related_memory_id TEXT,
+            PRIMARY KEY (project_id, id)
+        );
+        CREATE INDEX ix_history_memory ON history (project_id, memory_id);
+
+        CREATE TABLE messages (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            user_id TEXT,
+            agent_id TEXT,
+            app_id TEXT,
+            run_id TEXT,
+            role TEXT NOT NULL,
+            name TEXT,
+            content TEXT NOT NULL,
+            external_id TEXT,
+            observed_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (project_id, id)
+        );
+        CREATE INDEX ix_messages_scope ON messages (project_id, user_id, agent_id, app_id, run_id, seq);
+
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            entity_key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            UNIQUE (project_id, entity_key)
+        );
+
+        CREATE TABLE memory_entities (
+            memory_seq INTEGER NOT NULL REFERENCES memories (seq) ON DELETE CASCADE,
+            entity_id INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+            project_id TEXT NOT NULL,
+            PRIMARY KEY (memory_seq, entity_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_memory_entities_entity ON memory_entities (entity_id, memory_seq);
+
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ];
+
+    /// <summary>Gets the schema version this code creates and understands.</summary>
+    public static int CurrentVersion => Migrations.Count;
+}
