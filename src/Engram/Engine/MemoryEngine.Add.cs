@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace Engram;
 
@@ -76,7 +77,11 @@ public sealed partial class MemoryEngine
             new MemoryWriteBatch { ProjectId = _projectId, Messages = stored, Inserts = records, History = history },
             cancellationToken).ConfigureAwait(false);
 
-        Log.MemoriesAdded(_core.Logger, records.Count, stored.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (_core.Logger.IsEnabled(LogLevel.Debug))
+        {
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.MemoriesAdded(_core.Logger, records.Count, stored.Count, elapsedMs);
+        }
         activity?.SetTag("engram.memories.added", records.Count);
         return new AddMemoriesResult
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace Engram;
 
@@ -115,7 +116,11 @@ public sealed partial class MemoryEngine
                 : null,
         }).ToList();
 
-        Log.SearchCompleted(_core.Logger, hits.Count, candidates.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (_core.Logger.IsEnabled(LogLevel.Debug))
+        {
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.SearchCompleted(_core.Logger, hits.Count, candidates.Count, elapsedMs);
+        }
         activity?.SetTag("engram.search.candidates", candidates.Count);
         activity?.SetTag("engram.search.results", hits.Count);
         return new SearchMemoriesResult { Results = hits, Excluded = excluded };
@@ -132,7 +137,7 @@ public sealed partial class MemoryEngine
         var pool = Math.Max(topK * 4, retrieval.MinCandidates);
         var candidates = new Dictionary<string, CandidateSignals>(StringComparer.Ordinal);
 
-        CandidateSignals Get(string id)
+        CandidateSignals CandidateFor(string id)
         {
             if (!candidates.TryGetValue(id, out var c))
             {
@@ -162,7 +167,7 @@ public sealed partial class MemoryEngine
         var rank = 0;
         foreach (var hit in await vectorTask.ConfigureAwait(false))
         {
-            var c = Get(hit.MemoryId);
+            var c = CandidateFor(hit.MemoryId);
             c.Vector = hit.Score;
             c.VectorRank = ++rank;
         }
@@ -170,7 +175,7 @@ public sealed partial class MemoryEngine
         rank = 0;
         foreach (var hit in await keywordTask.ConfigureAwait(false))
         {
-            var c = Get(hit.MemoryId);
+            var c = CandidateFor(hit.MemoryId);
             c.Bm25 = hit.Score;
             c.Bm25Rank = ++rank;
         }
@@ -188,7 +193,7 @@ public sealed partial class MemoryEngine
         rank = 0;
         foreach (var (id, boost) in boosts.OrderByDescending(b => b.Value).ThenBy(b => b.Key, StringComparer.Ordinal).Take(pool))
         {
-            var c = Get(id);
+            var c = CandidateFor(id);
             c.Entity = boost;
             c.EntityRank = ++rank;
         }

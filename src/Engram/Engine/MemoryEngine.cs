@@ -125,8 +125,8 @@ public sealed partial class MemoryEngine : IMemory
         TimeProvider time,
         ILogger logger)
     {
-        private readonly SemaphoreSlim _initLock = new(1, 1);
-        private volatile bool _initialized;
+        private readonly Lock _initGate = new();
+        private Task? _initialization;
         private EmbeddingModel? _model;
 
         public IMemoryStore Store { get; } = store;
@@ -147,32 +147,36 @@ public sealed partial class MemoryEngine : IMemory
 
         public SearchFusion Fusion { get; } = new(options.Retrieval);
 
+        /// <summary>
+        /// Initialises the store once. The shared initialisation is not cancelled by any one caller; each caller stops
+        /// waiting when its own token is cancelled. A failed initialisation is retried by the next call.
+        /// </summary>
         public async ValueTask<IMemoryStore> GetStoreAsync(CancellationToken cancellationToken)
         {
-            if (_initialized)
+            var initialization = _initialization;
+            if (initialization is null || initialization.IsFaulted || initialization.IsCanceled)
             {
-                return Store;
-            }
-
-            await _initLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (!_initialized)
+                lock (_initGate)
                 {
-                    await Store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-                    _initialized = true;
+                    if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
+                    {
+                        _initialization = Store.InitializeAsync(CancellationToken.None);
+                    }
+
+                    initialization = _initialization;
                 }
             }
-            finally
+
+            if (!initialization.IsCompletedSuccessfully)
             {
-                _initLock.Release();
+                await initialization.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             return Store;
         }
 
         /// <summary>Embeds texts and L2-normalises the vectors so that a dot product is the cosine similarity.</summary>
-        public async Task<(float[][] Vectors, EmbeddingModel Model)> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+        public async Task<(float[][] Vectors, EmbeddingModel Model)> EmbedAsync(List<string> texts, CancellationToken cancellationToken)
         {
             var generated = await Embedder.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (generated.Count != texts.Count)

@@ -52,7 +52,7 @@ public sealed class MemoryFilterParserTests
     [InlineData("$gte", FilterOperator.Gte, "1")]
     public void Parse_OperatorObject_MapsOperator(string op, FilterOperator expected, string value)
     {
-        var filter = Assert.IsType<ComparisonFilter>(MemoryFilter.Parse($$"""{"score":{"{{op}}":{{value}}}}"""));
+        var filter = Assert.IsType<ComparisonFilter>(MemoryFilter.Parse("{\"score\":{\"" + op + "\":" + value + "}}"));
         Assert.Equal(expected, filter.Operator);
     }
 
