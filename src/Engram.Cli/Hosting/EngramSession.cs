@@ -1,0 +1,117 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Engram.Cli.Hosting;
+
+/// <summary>
+/// The engine for one data directory, composed on the generic host: <c>AddEngram()</c> with the SQLite store at
+/// <c>DIR/engram.db</c>. Logging is silent unless the <c>ENGRAM_LOG_LEVEL</c> environment variable names a level
+/// (Trace … Critical); logs then go to standard error, never to standard output.
+/// </summary>
+internal sealed class EngramSession : IAsyncDisposable
+{
+    /// <summary>The database file name inside the data directory.</summary>
+    public const string DatabaseFileName = "engram.db";
+
+    /// <summary>The environment variable that turns logging on (a <see cref="LogLevel"/> name).</summary>
+    public const string LogLevelVariable = "ENGRAM_LOG_LEVEL";
+
+    private readonly IHost _host;
+
+    private EngramSession(IHost host)
+    {
+        _host = host;
+        Memory = host.Services.GetRequiredService<IMemory>();
+    }
+
+    /// <summary>Gets the memory.</summary>
+    public IMemory Memory { get; }
+
+    /// <summary>Gets the host's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Opens the engine over a data directory, creating the directory when needed.</summary>
+    /// <param name="dataDirectory">The data directory.</param>
+    /// <param name="cancellationToken">A token to cancel the start.</param>
+    /// <returns>The started session; dispose it to stop the host.</returns>
+    /// <exception cref="CliDataException">The directory cannot be created.</exception>
+    public static async Task<EngramSession> OpenAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        var fullPath = Path.GetFullPath(dataDirectory);
+        try
+        {
+            Directory.CreateDirectory(fullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliDataException($"Data directory '{dataDirectory}' cannot be created: {ex.Message}", ex);
+        }
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "engram",
+            ContentRootPath = fullPath,
+            DisableDefaults = true,
+        });
+        ConfigureLogging(builder.Logging);
+        builder.Services.AddSingleton<IHostLifetime, CliHostLifetime>();
+        builder.Services.AddEngram().WithSqliteStore(Path.Combine(fullPath, DatabaseFileName));
+
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+            return new EngramSession(host);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            if (_host is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else
+            {
+                _host.Dispose();
+            }
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        var level = Environment.GetEnvironmentVariable(LogLevelVariable);
+        if (Enum.TryParse<LogLevel>(level, ignoreCase: true, out var minimum) && minimum != LogLevel.None)
+        {
+            logging.SetMinimumLevel(minimum);
+            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+        else
+        {
+            logging.SetMinimumLevel(LogLevel.None);
+        }
+    }
+
+    /// <summary>A lifetime that neither waits for nor handles console signals: the CLI handles Ctrl+C itself.</summary>
+    private sealed class CliHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
