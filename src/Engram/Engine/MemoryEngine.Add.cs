@@ -50,13 +50,21 @@ public sealed partial class MemoryEngine
         }
 
         var store = await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false);
+        var extractionContext = request.Infer ? _core.Options.ExtractionContextMessages : 0;
+        var lexicalContext = _core.Options.Retrieval.LexicalContextMessages;
+        var recentCount = Math.Max(extractionContext, lexicalContext);
+        var recent = recentCount > 0
+            ? await store.GetRecentMessagesAsync(_projectId, scope, recentCount, cancellationToken).ConfigureAwait(false)
+            : [];
+
         var facts = request.Infer
-            ? await ExtractFactsAsync(store, stored, scope, observedAt, request.CustomInstructions, cancellationToken).ConfigureAwait(false)
+            ? await ExtractFactsAsync(stored, recent.TakeLast(extractionContext).ToList(), scope, observedAt, request.CustomInstructions, cancellationToken).ConfigureAwait(false)
             : stored.Where(m => m.Role != MemoryRoles.System)
                 .Select(m => new ExtractedFact { Text = m.Content, SourceMessageIds = [m.Id], ActorId = m.Name, AttributedTo = m.Role })
                 .ToList();
 
-        var records = await BuildRecordsAsync(facts, stored, scope, metadata, request.ExpirationDate, observedAt, now, cancellationToken).ConfigureAwait(false);
+        var conversation = recent.TakeLast(lexicalContext).Concat(stored).ToList();
+        var records = await BuildRecordsAsync(facts, conversation, scope, metadata, request.ExpirationDate, observedAt, now, cancellationToken).ConfigureAwait(false);
         if (request.Infer)
         {
             records = await DropDuplicatesAsync(store, records, scope, cancellationToken).ConfigureAwait(false);
@@ -98,18 +106,13 @@ public sealed partial class MemoryEngine
     }
 
     private async Task<IReadOnlyList<ExtractedFact>> ExtractFactsAsync(
-        IMemoryStore store,
         IReadOnlyList<StoredMessage> messages,
+        IReadOnlyList<StoredMessage> recent,
         MemoryScope scope,
         DateTimeOffset observedAt,
         string? customInstructions,
         CancellationToken cancellationToken)
     {
-        var contextSize = _core.Options.ExtractionContextMessages;
-        var recent = contextSize > 0
-            ? await store.GetRecentMessagesAsync(_projectId, scope, contextSize, cancellationToken).ConfigureAwait(false)
-            : [];
-
         var facts = await _core.Extractor.ExtractAsync(
             new FactExtractionRequest
             {
@@ -138,9 +141,10 @@ public sealed partial class MemoryEngine
         return facts;
     }
 
+    // conversation: the new messages preceded by up to RetrievalOptions.LexicalContextMessages earlier ones, oldest first.
     private async Task<List<MemoryRecord>> BuildRecordsAsync(
         IReadOnlyList<ExtractedFact> facts,
-        IReadOnlyList<StoredMessage> messages,
+        IReadOnlyList<StoredMessage> conversation,
         MemoryScope scope,
         IReadOnlyDictionary<string, System.Text.Json.JsonElement> metadata,
         DateOnly? expirationDate,
@@ -154,14 +158,22 @@ public sealed partial class MemoryEngine
         }
 
         var (vectors, model) = await _core.EmbedAsync(facts.Select(f => f.Text).ToList(), cancellationToken).ConfigureAwait(false);
-        var byId = messages.ToDictionary(m => m.Id, StringComparer.Ordinal);
-        var speakers = messages.Select(m => m.Name).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < conversation.Count; i++)
+        {
+            position[conversation[i].Id] = i;
+        }
+
+        var speakers = conversation.Select(m => m.Name).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var window = _core.Options.Retrieval.LexicalContextMessages;
 
         var records = new List<MemoryRecord>(facts.Count);
         for (var i = 0; i < facts.Count; i++)
         {
             var fact = facts[i];
-            var source = byId[fact.SourceMessageIds[0]];
+            var first = position[fact.SourceMessageIds[0]];
+            var source = conversation[first];
+            var context = string.Join(' ', conversation.Skip(Math.Max(0, first - window)).Take(Math.Min(first, window)).Select(m => m.Content));
             var item = new MemoryItem
             {
                 Id = NewId(),
@@ -178,7 +190,7 @@ public sealed partial class MemoryEngine
                 ExpirationDate = expirationDate,
                 SourceMessageIds = fact.SourceMessageIds,
             };
-            records.Add(CreateRecord(item, vectors[i], model, speakers));
+            records.Add(CreateRecord(item, vectors[i], model, speakers, context));
         }
 
         return records;
@@ -189,9 +201,15 @@ public sealed partial class MemoryEngine
     /// <see cref="RetrievalOptions.IndexSpeaker"/> is on), entities and the vector. Without a vector the record keeps the
     /// stored vector and entity links (an update that did not change the text).
     /// </summary>
-    private MemoryRecord CreateRecord(MemoryItem item, float[]? vector, EmbeddingModel? model, IReadOnlyCollection<string> knownNames)
+    // context: text of the messages just before the memory's source (neighbour-turn context), indexed for BM25 only.
+    private MemoryRecord CreateRecord(MemoryItem item, float[]? vector, EmbeddingModel? model, IReadOnlyCollection<string> knownNames, string? context = null)
     {
         var lexical = _core.Analyzer.ToLexicalText(item.Memory);
+        if (!string.IsNullOrWhiteSpace(context))
+        {
+            lexical = string.Concat(lexical, " ", _core.Analyzer.ToLexicalText(context));
+        }
+
         var speaker = _core.Options.Retrieval.IndexSpeaker ? item.ActorId : null;
         if (speaker is not null)
         {
