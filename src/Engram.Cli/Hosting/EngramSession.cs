@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,12 +8,16 @@ namespace Engram.Cli.Hosting;
 /// <summary>
 /// The engine for one data directory, composed on the generic host: <c>AddEngram()</c> with the SQLite store at
 /// <c>DIR/engram.db</c>. Logging is silent unless the <c>ENGRAM_LOG_LEVEL</c> environment variable names a level
-/// (Trace … Critical); logs then go to standard error, never to standard output.
+/// (Trace … Critical); logs then go to standard error, never to standard output. Engine options are read from
+/// environment variables under <c>ENGRAM__</c> (for example <c>ENGRAM__RETRIEVAL__USEVECTOR=false</c>).
 /// </summary>
 internal sealed class EngramSession : IAsyncDisposable
 {
     /// <summary>The database file name inside the data directory.</summary>
     public const string DatabaseFileName = "engram.db";
+
+    /// <summary>The configuration section bound to <see cref="MemoryOptions"/> (environment variables <c>ENGRAM__…</c>).</summary>
+    public const string ConfigurationSection = "Engram";
 
     /// <summary>The environment variable that turns logging on (a <see cref="LogLevel"/> name).</summary>
     public const string LogLevelVariable = "ENGRAM_LOG_LEVEL";
@@ -57,6 +62,9 @@ internal sealed class EngramSession : IAsyncDisposable
         });
         ConfigureLogging(builder.Logging);
         builder.Services.AddSingleton<IHostLifetime, CliHostLifetime>();
+        // Engine options come from the environment: ENGRAM__RETRIEVAL__VECTORWEIGHT=0.3 sets Engram:Retrieval:VectorWeight.
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Services.Configure<MemoryOptions>(builder.Configuration.GetSection(ConfigurationSection));
         builder.Services.AddEngram().WithSqliteStore(Path.Combine(fullPath, DatabaseFileName));
 
         var host = builder.Build();

@@ -360,3 +360,27 @@ public sealed class MemoryEngineTests : IDisposable
         Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<IMemory>());
     }
 }
+
+public sealed class NeighbourContextTests
+{
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(0, false)]
+    public async Task SearchAsync_AnswerTurn_IsFoundByWordsOfThePrecedingQuestion(int contextMessages, bool expectFound)
+    {
+        using var fixture = new EngineFixture(o =>
+        {
+            o.DefaultThreshold = 0;
+            o.Retrieval.LexicalContextMessages = contextMessages;
+            o.Retrieval.UseVector = false;
+        });
+        await fixture.AddRawAsync("Which instrument are you learning these days?", name: "Mel");
+        var answer = await fixture.AddRawAsync("The violin! Lessons every Tuesday.", name: "Caroline");
+
+        var result = await fixture.Engine.SearchAsync(new SearchMemoriesRequest { Query = "instrument learning", Scope = MemoryScope.ForUser("alice") });
+
+        Assert.Equal(expectFound, result.Results.Any(h => h.Item.Id == answer));
+        var stored = await fixture.Engine.GetAsync(answer);
+        Assert.Equal("The violin! Lessons every Tuesday.", stored!.Memory);
+    }
+}
