@@ -128,7 +128,7 @@ internal sealed partial record LocomoDataset(IReadOnlyList<LocomoSample> Samples
             }
 
             var dateText = dateElement.GetString()!;
-            if (!LocomoDateParser.TryParse(dateText, out var date))
+            if (!TemporalResolver.TryParseLoCoMoDateTime(dateText, out var date))
             {
                 throw new CliDataException($"LoCoMo sample '{sampleId}' has an unreadable '{dateKey}': '{dateText}'.");
             }

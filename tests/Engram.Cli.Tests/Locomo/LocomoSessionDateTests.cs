@@ -1,8 +1,7 @@
-using Engram.Cli.Locomo;
-
 namespace Engram.Cli.Tests.Locomo;
 
-public class LocomoDateParserTests
+/// <summary>The session dates of the LoCoMo files, as the importer parses them (with the engine's parser).</summary>
+public class LocomoSessionDateTests
 {
     [Theory]
     [InlineData("1:56 pm on 8 May, 2023", 2023, 5, 8, 13, 56)]
@@ -12,7 +11,7 @@ public class LocomoDateParserTests
     [InlineData("  7:00 PM on 3 Aug 2022 ", 2022, 8, 3, 19, 0)]
     public void TryParse_LocomoDate_ReturnsUtcDateTime(string text, int year, int month, int day, int hour, int minute)
     {
-        Assert.True(LocomoDateParser.TryParse(text, out var value));
+        Assert.True(TemporalResolver.TryParseLoCoMoDateTime(text, out var value));
         Assert.Equal(new DateTimeOffset(year, month, day, hour, minute, 0, TimeSpan.Zero), value);
         Assert.Equal(TimeSpan.Zero, value.Offset);
     }
@@ -27,12 +26,6 @@ public class LocomoDateParserTests
     [InlineData("1:60 pm on 8 May, 2023")]
     public void TryParse_InvalidText_ReturnsFalse(string? text)
     {
-        Assert.False(LocomoDateParser.TryParse(text, out _));
-    }
-
-    [Fact]
-    public void Parse_InvalidText_ThrowsFormatException()
-    {
-        Assert.Throws<FormatException>(() => LocomoDateParser.Parse("yesterday"));
+        Assert.False(TemporalResolver.TryParseLoCoMoDateTime(text, out _));
     }
 }
