@@ -12,7 +12,8 @@ public sealed class SqliteMemoryBuilderExtensionsTests : IDisposable
     public async Task WithSqliteStore_RegistersSingletonReplacingEarlierStoreAndUsesTimeProvider()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IMemoryStore, PlaceholderStore>();
+        var earlierPath = _db.Path + ".earlier.db";
+        services.AddSingleton<IMemoryStore>(_ => new SqliteMemoryStore(new SqliteStoreOptions { DatabasePath = earlierPath }));
         var clock = new FixedTimeProvider(new DateTimeOffset(2031, 2, 3, 4, 5, 6, TimeSpan.Zero));
         services.AddSingleton<TimeProvider>(clock);
 
@@ -22,6 +23,7 @@ public sealed class SqliteMemoryBuilderExtensionsTests : IDisposable
 
         Assert.Same(builder, returned);
         var store = Assert.IsType<SqliteMemoryStore>(provider.GetRequiredService<IMemoryStore>());
+        Assert.Equal(Path.GetFullPath(_db.Path), store.DatabasePath);
         Assert.Same(store, provider.GetRequiredService<SqliteMemoryStore>());
         Assert.Single(provider.GetServices<IMemoryStore>());
         await store.InitializeAsync();
@@ -43,34 +45,5 @@ public sealed class SqliteMemoryBuilderExtensionsTests : IDisposable
     private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed class PlaceholderStore : IMemoryStore
-    {
-        public string Name => "placeholder";
-
-        public Task InitializeAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task WriteAsync(MemoryWriteBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<MemoryItem?> GetAsync(string projectId, string memoryId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<MemoryItem>> GetManyAsync(string projectId, IReadOnlyCollection<string> memoryIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<MemoryPage> ListAsync(MemoryQuery query, int offset, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<ScoredMemoryId>> SearchVectorsAsync(MemoryQuery query, ReadOnlyMemory<float> vector, EmbeddingModel model, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<ScoredMemoryId>> SearchKeywordsAsync(MemoryQuery query, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<EntityLink>> FindEntityLinksAsync(MemoryQuery query, IReadOnlyList<string> entityKeys, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<MemoryHistoryEntry>> GetHistoryAsync(string projectId, string memoryId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredMessage>> GetMessagesAsync(string projectId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<StoredMessage>> GetRecentMessagesAsync(string projectId, MemoryScope scope, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task ResetAsync(string projectId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }
