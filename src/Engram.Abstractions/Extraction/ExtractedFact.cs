@@ -17,4 +17,14 @@ public sealed record ExtractedFact
 
     /// <summary>Gets ids of existing memories the fact relates to (Mem0 v3 <c>linked_memory_ids</c>).</summary>
     public IReadOnlyList<string> LinkedMemoryIds { get; init; } = [];
+
+    /// <summary>
+    /// Gets ids of existing memories this fact replaces (a changed single-valued attribute: a new employer, a new
+    /// home). They must be among <see cref="FactExtractionRequest.ExistingMemories"/>; the engine marks them superseded,
+    /// keeps them, and records a <see cref="MemoryEventType.Supersede"/> history row.
+    /// </summary>
+    public IReadOnlyList<string> SupersededMemoryIds { get; init; } = [];
+
+    /// <summary>Gets the categories assigned to the fact (from <see cref="FactExtractionRequest.Categories"/>); empty when none.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
 }

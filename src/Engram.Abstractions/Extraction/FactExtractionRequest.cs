@@ -20,4 +20,16 @@ public sealed record FactExtractionRequest
 
     /// <summary>Gets caller instructions (Mem0 <c>custom_instructions</c>), when given.</summary>
     public string? CustomInstructions { get; init; }
+
+    /// <summary>
+    /// Gets the categories facts may be assigned to, name → description (Mem0's <c>custom_categories</c>, or its default
+    /// catalogue); empty when categorisation is off.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Categories { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Gets a value indicating whether the messages are an agent's run to summarise as one procedural memory (Mem0
+    /// <c>memory_type="procedural_memory"</c>) instead of facts to extract.
+    /// </summary>
+    public bool Procedural { get; init; }
 }

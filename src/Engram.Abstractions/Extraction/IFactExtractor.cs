@@ -10,7 +10,7 @@ public interface IFactExtractor
     /// <summary>Extracts facts from new messages.</summary>
     /// <param name="request">The new messages and their context.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
-    /// <returns>The facts, in conversation order; empty when nothing is memorable.</returns>
+    /// <returns>The facts, in conversation order (empty when nothing is memorable), and the model usage.</returns>
     /// <exception cref="MemoryExtractionException">The extractor produced unusable output (after its own retries).</exception>
-    Task<IReadOnlyList<ExtractedFact>> ExtractAsync(FactExtractionRequest request, CancellationToken cancellationToken = default);
+    Task<FactExtractionResult> ExtractAsync(FactExtractionRequest request, CancellationToken cancellationToken = default);
 }

@@ -37,6 +37,18 @@ public sealed record AddMemoriesRequest
     /// <summary>Gets extra instructions for the fact extractor (Mem0 <c>custom_instructions</c>); offline extraction ignores them.</summary>
     public string? CustomInstructions { get; init; }
 
+    /// <summary>
+    /// Gets the categories memories may be assigned to, name → description (Mem0 <c>custom_categories</c>); when
+    /// <see langword="null"/>, the project's list or Mem0's default catalogue is used by extractors that categorise.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? CustomCategories { get; init; }
+
+    /// <summary>
+    /// Gets the memory type: <see langword="null"/> for facts, or <c>procedural_memory</c> to store the messages as one
+    /// summary of an agent's run (Mem0; requires <see cref="MemoryScope.AgentId"/> and a language-model extractor).
+    /// </summary>
+    public string? MemoryType { get; init; }
+
     /// <summary>Creates a request that stores one user message, Mem0's string form of <c>messages</c>.</summary>
     /// <param name="text">The message text.</param>
     /// <param name="scope">The scope.</param>

@@ -8,4 +8,7 @@ public sealed record AddMemoriesResult
 
     /// <summary>Gets the ids of the raw messages stored by the call (provenance), in input order.</summary>
     public IReadOnlyList<string> MessageIds { get; init; } = [];
+
+    /// <summary>Gets the language-model tokens the call spent, or <see langword="null"/> when no model was called.</summary>
+    public ModelUsage? Usage { get; init; }
 }

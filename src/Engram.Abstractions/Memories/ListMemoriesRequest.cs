@@ -21,7 +21,7 @@ public sealed record ListMemoriesRequest
     /// <summary>Gets a value indicating whether expired memories are listed too.</summary>
     public bool ShowExpired { get; init; }
 
-    /// <summary>Gets a value indicating whether superseded memories are hidden.</summary>
-    /// <value>Defaults to <see langword="false"/>: listing shows the whole store, as Mem0's <c>get_all</c> does.</value>
-    public bool LatestOnly { get; init; }
+    /// <summary>Gets a value indicating whether superseded memories are hidden (Mem0 Platform <c>latest_only</c>).</summary>
+    /// <value>Defaults to <see langword="true"/>, as for search; set <see langword="false"/> to list the whole history of facts.</value>
+    public bool LatestOnly { get; init; } = true;
 }

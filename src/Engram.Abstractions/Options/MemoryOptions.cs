@@ -26,6 +26,14 @@ public sealed class MemoryOptions
     [Range(0, 1000)]
     public int ExtractionContextMessages { get; set; } = 10;
 
+    /// <summary>
+    /// Gets or sets how many of the scope's current memories most similar to the new messages are shown to the fact
+    /// extractor (for deduplication, links and supersession).
+    /// </summary>
+    /// <value>Defaults to 10, as Mem0 v3.</value>
+    [Range(0, 100)]
+    public int ExtractionSimilarMemories { get; set; } = 10;
+
     /// <summary>Gets or sets a value indicating whether memory text may appear in Trace logs.</summary>
     /// <value>Defaults to <see langword="false"/>: logs carry ids, counts and durations only.</value>
     public bool EnableSensitiveDataLogging { get; set; }

@@ -5,6 +5,11 @@ namespace Engram;
 
 public sealed partial class MemoryEngine
 {
+    /// <summary>The metadata key and value that mark a procedural memory (Mem0).</summary>
+    private const string MemoryTypeKey = "memory_type";
+
+    private const string ProceduralMemoryType = "procedural_memory";
+
     /// <inheritdoc/>
     public async Task<AddMemoriesResult> AddAsync(AddMemoriesRequest request, CancellationToken cancellationToken = default)
     {
@@ -57,14 +62,46 @@ public sealed partial class MemoryEngine
             ? await store.GetRecentMessagesAsync(_projectId, scope, recentCount, cancellationToken).ConfigureAwait(false)
             : [];
 
-        var facts = request.Infer
-            ? await ExtractFactsAsync(stored, recent.TakeLast(extractionContext).ToList(), scope, observedAt, request.CustomInstructions, cancellationToken).ConfigureAwait(false)
-            : stored.Where(m => m.Role != MemoryRoles.System)
-                .Select(m => new ExtractedFact { Text = m.Content, SourceMessageIds = [m.Id], ActorId = m.Name, AttributedTo = m.Role })
-                .ToList();
+        var procedural = IsProcedural(request, scope);
+        if (procedural)
+        {
+            metadata = new Dictionary<string, System.Text.Json.JsonElement>(metadata, StringComparer.Ordinal)
+            {
+                [MemoryTypeKey] = System.Text.Json.JsonSerializer.SerializeToElement(ProceduralMemoryType),
+            };
+        }
+
+        IReadOnlyList<MemoryItem> existing = [];
+        FactExtractionResult extraction;
+        if (request.Infer)
+        {
+            existing = await FindSimilarMemoriesAsync(store, stored, scope, cancellationToken).ConfigureAwait(false);
+            extraction = await ExtractFactsAsync(
+                new FactExtractionRequest
+                {
+                    Messages = stored,
+                    RecentMessages = recent.TakeLast(extractionContext).ToList(),
+                    ExistingMemories = existing,
+                    ObservationDate = observedAt,
+                    Scope = scope,
+                    CustomInstructions = request.CustomInstructions,
+                    Categories = request.CustomCategories ?? MemoryCategories.Default,
+                    Procedural = procedural,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            extraction = new FactExtractionResult
+            {
+                Facts = stored.Where(m => m.Role != MemoryRoles.System)
+                    .Select(m => new ExtractedFact { Text = m.Content, SourceMessageIds = [m.Id], ActorId = m.Name, AttributedTo = m.Role })
+                    .ToList(),
+            };
+        }
 
         var conversation = recent.TakeLast(lexicalContext).Concat(stored).ToList();
-        var records = await BuildRecordsAsync(facts, conversation, scope, metadata, request.ExpirationDate, observedAt, now, cancellationToken).ConfigureAwait(false);
+        var records = await BuildRecordsAsync(extraction.Facts, conversation, scope, metadata, request.ExpirationDate, observedAt, now, cancellationToken).ConfigureAwait(false);
         if (request.Infer)
         {
             records = await DropDuplicatesAsync(store, records, scope, cancellationToken).ConfigureAwait(false);
@@ -73,16 +110,61 @@ public sealed partial class MemoryEngine
         var history = records.Select(r => new MemoryHistoryEntry
         {
             Id = NewId(),
-            MemoryId = r.Item.Id,
+            MemoryId = r.Record.Item.Id,
             Event = MemoryEventType.Add,
-            NewMemory = r.Item.Memory,
+            NewMemory = r.Record.Item.Memory,
             CreatedAt = now,
-            ActorId = r.Item.ActorId,
-            Role = r.Item.Role,
+            ActorId = r.Record.Item.ActorId,
+            Role = r.Record.Item.Role,
         }).ToList();
 
+        var events = records.Select(r => new MemoryEvent
+        {
+            Id = r.Record.Item.Id,
+            Memory = r.Record.Item.Memory,
+            Event = MemoryEventType.Add,
+            ActorId = r.Record.Item.ActorId,
+            Role = r.Record.Item.Role,
+        }).ToList();
+
+        // Supersession: only memories the extractor was shown may be replaced, so a model can never touch other memories.
+        var existingById = existing.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        var supersessions = new List<MemorySupersession>();
+        foreach (var (record, fact) in records)
+        {
+            foreach (var oldId in fact.SupersededMemoryIds.Distinct(StringComparer.Ordinal))
+            {
+                if (!existingById.Remove(oldId, out var old))
+                {
+                    continue;
+                }
+
+                supersessions.Add(new MemorySupersession(old.Id, record.Item.Id, observedAt));
+                history.Add(new MemoryHistoryEntry
+                {
+                    Id = NewId(),
+                    MemoryId = old.Id,
+                    Event = MemoryEventType.Supersede,
+                    OldMemory = old.Memory,
+                    NewMemory = record.Item.Memory,
+                    CreatedAt = now,
+                    ActorId = record.Item.ActorId,
+                    Role = record.Item.Role,
+                    RelatedMemoryId = record.Item.Id,
+                });
+                events.Add(new MemoryEvent { Id = old.Id, Memory = old.Memory, Event = MemoryEventType.Supersede, ActorId = old.ActorId, Role = old.Role });
+            }
+        }
+
         await store.WriteAsync(
-            new MemoryWriteBatch { ProjectId = _projectId, Messages = stored, Inserts = records, History = history },
+            new MemoryWriteBatch
+            {
+                ProjectId = _projectId,
+                Messages = stored,
+                Inserts = records.Select(r => r.Record).ToList(),
+                Supersessions = supersessions,
+                History = history,
+            },
             cancellationToken).ConfigureAwait(false);
 
         if (_core.Logger.IsEnabled(LogLevel.Debug))
@@ -91,40 +173,62 @@ public sealed partial class MemoryEngine
             Log.MemoriesAdded(_core.Logger, records.Count, stored.Count, elapsedMs);
         }
         activity?.SetTag("engram.memories.added", records.Count);
-        return new AddMemoriesResult
-        {
-            Results = records.Select(r => new MemoryEvent
-            {
-                Id = r.Item.Id,
-                Memory = r.Item.Memory,
-                Event = MemoryEventType.Add,
-                ActorId = r.Item.ActorId,
-                Role = r.Item.Role,
-            }).ToList(),
-            MessageIds = stored.Select(m => m.Id).ToList(),
-        };
+        return new AddMemoriesResult { Results = events, MessageIds = stored.Select(m => m.Id).ToList(), Usage = extraction.Usage };
     }
 
-    private async Task<IReadOnlyList<ExtractedFact>> ExtractFactsAsync(
-        IReadOnlyList<StoredMessage> messages,
-        IReadOnlyList<StoredMessage> recent,
-        MemoryScope scope,
-        DateTimeOffset observedAt,
-        string? customInstructions,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Mem0's procedural memory runs only with <c>memory_type="procedural_memory"</c> and an agent id; any other
+    /// memory type is rejected (Mem0 <c>VALIDATION_002</c>).
+    /// </summary>
+    private static bool IsProcedural(AddMemoriesRequest request, MemoryScope scope)
     {
-        var facts = await _core.Extractor.ExtractAsync(
-            new FactExtractionRequest
-            {
-                Messages = messages,
-                RecentMessages = recent,
-                ObservationDate = observedAt,
-                Scope = scope,
-                CustomInstructions = customInstructions,
-            },
-            cancellationToken).ConfigureAwait(false);
+        if (request.MemoryType is null)
+        {
+            return false;
+        }
 
-        var known = messages.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        if (request.MemoryType != ProceduralMemoryType)
+        {
+            throw new MemoryValidationException($"memory_type must be '{ProceduralMemoryType}' or absent, not '{request.MemoryType}'.", "memory_type");
+        }
+
+        return request.Infer && scope.AgentId is not null;
+    }
+
+    /// <summary>The scope's current memories most similar to the new messages (Mem0 v3 shows the model the 10 closest).</summary>
+    private async Task<IReadOnlyList<MemoryItem>> FindSimilarMemoriesAsync(
+        IMemoryStore store, IReadOnlyList<StoredMessage> messages, MemoryScope scope, CancellationToken cancellationToken)
+    {
+        var count = _core.Options.ExtractionSimilarMemories;
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var query = new MemoryQuery
+        {
+            ProjectId = _projectId,
+            Filter = RequestValidation.ScopeFilter(scope),
+            ExcludeExpiredBefore = TodayUtc(),
+            ExcludeSuperseded = true,
+        };
+        var (vectors, model) = await _core.EmbedAsync([string.Join('\n', messages.Select(m => m.Content))], cancellationToken).ConfigureAwait(false);
+        var hits = await store.SearchVectorsAsync(query, vectors[0], model, count, cancellationToken).ConfigureAwait(false);
+        if (hits.Count == 0)
+        {
+            return [];
+        }
+
+        var items = await store.GetManyAsync(_projectId, hits.Select(h => h.MemoryId).ToList(), cancellationToken).ConfigureAwait(false);
+        var rank = hits.Select((h, i) => (h.MemoryId, i)).ToDictionary(x => x.MemoryId, x => x.i, StringComparer.Ordinal);
+        return items.OrderBy(i => rank[i.Id]).ToList();
+    }
+
+    private async Task<FactExtractionResult> ExtractFactsAsync(FactExtractionRequest extractionRequest, CancellationToken cancellationToken)
+    {
+        var result = await _core.Extractor.ExtractAsync(extractionRequest, cancellationToken).ConfigureAwait(false);
+        var facts = result.Facts;
+        var known = extractionRequest.Messages.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var fact in facts)
         {
             if (string.IsNullOrWhiteSpace(fact.Text))
@@ -138,11 +242,11 @@ public sealed partial class MemoryEngine
             }
         }
 
-        return facts;
+        return result;
     }
 
     // conversation: the new messages preceded by up to RetrievalOptions.LexicalContextMessages earlier ones, oldest first.
-    private async Task<List<MemoryRecord>> BuildRecordsAsync(
+    private async Task<List<(MemoryRecord Record, ExtractedFact Fact)>> BuildRecordsAsync(
         IReadOnlyList<ExtractedFact> facts,
         IReadOnlyList<StoredMessage> conversation,
         MemoryScope scope,
@@ -167,7 +271,7 @@ public sealed partial class MemoryEngine
         var speakers = conversation.Select(m => m.Name).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var window = _core.Options.Retrieval.LexicalContextMessages;
 
-        var records = new List<MemoryRecord>(facts.Count);
+        var records = new List<(MemoryRecord Record, ExtractedFact Fact)>(facts.Count);
         for (var i = 0; i < facts.Count; i++)
         {
             var fact = facts[i];
@@ -189,8 +293,9 @@ public sealed partial class MemoryEngine
                 ObservedAt = observedAt,
                 ExpirationDate = expirationDate,
                 SourceMessageIds = fact.SourceMessageIds,
+                Categories = fact.Categories,
             };
-            records.Add(CreateRecord(item, vectors[i], model, speakers, context));
+            records.Add((CreateRecord(item, vectors[i], model, speakers, context), fact));
         }
 
         return records;
@@ -235,20 +340,21 @@ public sealed partial class MemoryEngine
     }
 
     /// <summary>Mem0's exact dedup: a fact whose MD5 equals an existing memory of the scope, or an earlier fact of the batch, is skipped.</summary>
-    private async Task<List<MemoryRecord>> DropDuplicatesAsync(IMemoryStore store, List<MemoryRecord> records, MemoryScope scope, CancellationToken cancellationToken)
+    private async Task<List<(MemoryRecord Record, ExtractedFact Fact)>> DropDuplicatesAsync(
+        IMemoryStore store, List<(MemoryRecord Record, ExtractedFact Fact)> records, MemoryScope scope, CancellationToken cancellationToken)
     {
         if (records.Count == 0)
         {
             return records;
         }
 
-        var hashes = records.Select(r => r.Item.Hash).Distinct(StringComparer.Ordinal).ToArray();
+        var hashes = records.Select(r => r.Record.Item.Hash).Distinct(StringComparer.Ordinal).ToArray();
         var filter = MemoryFilter.AllOf(
             RequestValidation.ScopeFilter(scope),
             new ComparisonFilter(FilterField.Of(FilterFieldKind.Hash), FilterOperator.In, System.Text.Json.JsonSerializer.SerializeToElement(hashes)));
         var existing = await store.ListAsync(new MemoryQuery { ProjectId = _projectId, Filter = filter }, 0, Math.Max(1000, hashes.Length * 4), cancellationToken).ConfigureAwait(false);
         var seen = existing.Items.Select(i => i.Hash).ToHashSet(StringComparer.Ordinal);
-        var kept = records.Where(r => seen.Add(r.Item.Hash)).ToList();
+        var kept = records.Where(r => seen.Add(r.Record.Item.Hash)).ToList();
         if (kept.Count < records.Count)
         {
             Log.DuplicatesSkipped(_core.Logger, records.Count - kept.Count);

@@ -84,11 +84,17 @@ public sealed class RuleBasedFactExtractor : IFactExtractor
     /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public Task<IReadOnlyList<ExtractedFact>> ExtractAsync(FactExtractionRequest request, CancellationToken cancellationToken = default)
+    /// <exception cref="MemoryExtractionException">The request asks for a procedural memory, which needs a language model.</exception>
+    public Task<FactExtractionResult> ExtractAsync(FactExtractionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Extract(request, cancellationToken));
+        if (request.Procedural)
+        {
+            throw new MemoryExtractionException("Procedural memories are summaries written by a language model; configure Engram:Llm to use memory_type=procedural_memory.");
+        }
+
+        return Task.FromResult(new FactExtractionResult { Facts = Extract(request, cancellationToken) });
     }
 
     /// <summary>Extracts facts synchronously (the work behind <see cref="ExtractAsync"/>).</summary>
@@ -113,7 +119,14 @@ public sealed class RuleBasedFactExtractor : IFactExtractor
             ExtractMessage(message, knownNames, request.ObservationDate, facts);
         }
 
-        return facts;
+        if (request.ExistingMemories.Count == 0)
+        {
+            return facts;
+        }
+
+        return facts.Select(f => AttributeSupersession.Find(f.Text, request.ExistingMemories) is { Count: > 0 } replaced
+            ? f with { SupersededMemoryIds = replaced }
+            : f).ToList();
     }
 
     private static List<string> KnownNames(FactExtractionRequest request)

@@ -17,12 +17,12 @@ public sealed class RuleBasedFactExtractorTests
     };
 
     private static async Task<IReadOnlyList<ExtractedFact>> ExtractAsync(params StoredMessage[] messages) =>
-        await new RuleBasedFactExtractor().ExtractAsync(new FactExtractionRequest
+        (await new RuleBasedFactExtractor().ExtractAsync(new FactExtractionRequest
         {
             Messages = messages,
             ObservationDate = ObservedAt,
             Scope = Scope,
-        });
+        })).Facts;
 
     private static async Task<string> SingleFactAsync(string content, string? name = "Caroline", string role = "user")
     {
@@ -190,7 +190,7 @@ public sealed class RuleBasedFactExtractorTests
             Scope = Scope,
         });
 
-        Assert.Equal("Caroline finished the mural for the youth center!", Assert.Single(facts).Text);
+        Assert.Equal("Caroline finished the mural for the youth center!", Assert.Single(facts.Facts).Text);
     }
 
     [Fact]
