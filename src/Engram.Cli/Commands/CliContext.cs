@@ -22,5 +22,5 @@ internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, GlobalOp
     /// <param name="cancellationToken">A token to cancel the start.</param>
     /// <returns>The session.</returns>
     public Task<EngramSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken) =>
-        EngramSession.OpenAsync(Globals.GetDataDirectory(parseResult), cancellationToken);
+        EngramSession.OpenAsync(Globals.GetDataDirectory(parseResult), cancellationToken, Globals.GetSettings(parseResult));
 }

@@ -18,6 +18,14 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>Gets the repeatable <c>--set KEY=VALUE</c> option: configuration that overrides appsettings.json and environment variables.</summary>
+    public Option<string[]> Settings { get; } = new("--set")
+    {
+        Description = "A configuration value, repeatable: --set Engram:Llm:Provider=ollama --set Engram:Llm:Model=llama3.1. Overrides appsettings.json and ENGRAM__… environment variables.",
+        HelpName = "KEY=VALUE",
+        Recursive = true,
+    };
+
     /// <summary>Gets the <c>--output</c> option.</summary>
     public Option<string> Output { get; } = CreateOutputOption();
 
@@ -40,6 +48,27 @@ internal sealed class GlobalOptions
         }
 
         return value;
+    }
+
+    /// <summary>Reads the <c>--set</c> values.</summary>
+    /// <param name="parseResult">The parse result.</param>
+    /// <returns>The key/value pairs, in command-line order.</returns>
+    /// <exception cref="CliUsageException">A value is not <c>KEY=VALUE</c>.</exception>
+    public IReadOnlyList<KeyValuePair<string, string?>> GetSettings(ParseResult parseResult)
+    {
+        var result = new List<KeyValuePair<string, string?>>();
+        foreach (var setting in parseResult.GetValue(Settings) ?? [])
+        {
+            var separator = setting.IndexOf('=', StringComparison.Ordinal);
+            if (separator <= 0)
+            {
+                throw new CliUsageException($"--set expects KEY=VALUE, not '{setting}'.");
+            }
+
+            result.Add(new(setting[..separator].Trim(), setting[(separator + 1)..]));
+        }
+
+        return result;
     }
 
     private static Option<string> CreateOutputOption()

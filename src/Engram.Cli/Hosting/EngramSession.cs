@@ -41,7 +41,8 @@ internal sealed class EngramSession : IAsyncDisposable
     /// <param name="cancellationToken">A token to cancel the start.</param>
     /// <returns>The started session; dispose it to stop the host.</returns>
     /// <exception cref="CliDataException">The directory cannot be created.</exception>
-    public static async Task<EngramSession> OpenAsync(string dataDirectory, CancellationToken cancellationToken)
+    /// <param name="settings">Configuration values that override appsettings.json and the environment (<c>--set</c>).</param>
+    public static async Task<EngramSession> OpenAsync(string dataDirectory, CancellationToken cancellationToken, IReadOnlyList<KeyValuePair<string, string?>>? settings = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         var fullPath = Path.GetFullPath(dataDirectory);
@@ -62,10 +63,19 @@ internal sealed class EngramSession : IAsyncDisposable
         });
         ConfigureLogging(builder.Logging);
         builder.Services.AddSingleton<IHostLifetime, CliHostLifetime>();
-        // Engine options come from the environment: ENGRAM__RETRIEVAL__VECTORWEIGHT=0.3 sets Engram:Retrieval:VectorWeight.
+        // Configuration, later sources winning: ./appsettings.json, ENGRAM__… environment variables
+        // (ENGRAM__RETRIEVAL__VECTORWEIGHT=0.3 sets Engram:Retrieval:VectorWeight), then --set KEY=VALUE.
+        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
         builder.Configuration.AddEnvironmentVariables();
+        if (settings is { Count: > 0 })
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Services.Configure<MemoryOptions>(builder.Configuration.GetSection(ConfigurationSection));
-        builder.Services.AddEngram().WithSqliteStore(Path.Combine(fullPath, DatabaseFileName));
+        builder.Services.AddEngram()
+            .WithSqliteStore(Path.Combine(fullPath, DatabaseFileName))
+            .WithConfiguredProviders(builder.Configuration);
 
         var host = builder.Build();
         try

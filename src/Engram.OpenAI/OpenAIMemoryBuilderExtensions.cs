@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+using Engram;
+using Engram.OpenAI;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses Engram's language model and embedder from configuration.</summary>
+public static class OpenAIMemoryBuilderExtensions
+{
+    /// <summary>The configuration section of the language model.</summary>
+    public const string LlmSection = "Engram:Llm";
+
+    /// <summary>The configuration section of the embedder.</summary>
+    public const string EmbedderSection = "Engram:Embedder";
+
+    /// <summary>
+    /// Reads <c>Engram:Llm:Provider|BaseUrl|Model|ApiKey|…</c> and <c>Engram:Embedder:Provider|BaseUrl|Model|ApiKey|Dimensions|…</c>
+    /// (environment <c>Engram__Llm__BaseUrl</c>, appsettings or command line). A configured language model replaces the
+    /// offline extractor with <see cref="LlmFactExtractor"/> over an <see cref="OpenAICompatibleChatClient"/>; a configured
+    /// embedder replaces the offline hashing embedder with an <see cref="OpenAICompatibleEmbeddingGenerator"/>. With
+    /// neither section, the offline defaults stay.
+    /// </summary>
+    /// <param name="builder">The Engram builder.</param>
+    /// <param name="configuration">The configuration root.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="OptionsValidationException">A configured section is incomplete or out of range (the message names the key).</exception>
+    public static IMemoryBuilder WithConfiguredProviders(this IMemoryBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = builder.Services;
+
+        var llm = Bind<LanguageModelOptions>(configuration, LlmSection);
+        if (llm.IsConfigured)
+        {
+            services.RemoveAll<IChatClient>();
+            services.AddSingleton<IChatClient>(sp => new OpenAICompatibleChatClient(llm, sp.GetService<TimeProvider>()));
+            services.RemoveAll<IFactExtractor>();
+            services.AddSingleton<IFactExtractor>(sp => new LlmFactExtractor(sp.GetRequiredService<IChatClient>(), null, sp.GetService<TimeProvider>()));
+        }
+
+        var embedder = Bind<EmbedderOptions>(configuration, EmbedderSection);
+        if (embedder.IsConfigured)
+        {
+            services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new OpenAICompatibleEmbeddingGenerator(embedder, sp.GetService<TimeProvider>()));
+        }
+
+        return builder;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section)
+        where T : ProviderOptions, new()
+    {
+        var options = configuration.GetSection(section).Get<T>() ?? new T();
+        if (!options.IsConfigured)
+        {
+            return options;
+        }
+
+        var failures = new List<string>();
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            failures.AddRange(results.Select(r => $"{section}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Model))
+        {
+            failures.Add($"{section}:Model is required when {section}:Provider is '{options.Provider}'.");
+        }
+
+        if (options.BaseUrl is null && ProviderDefaults.BaseUrl(options.Provider) is null)
+        {
+            failures.Add($"{section}:BaseUrl is required for provider '{options.Provider}'.");
+        }
+
+        return failures.Count == 0 ? options : throw new OptionsValidationException(section, typeof(T), failures);
+    }
+}

@@ -1,0 +1,117 @@
+namespace Engram.OpenAI.Tests;
+
+public sealed class LlmExtractionTests
+{
+    [Fact]
+    public async Task AddAsync_WithLlm_StoresFactsWithSourcesAndUsage()
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        var result = await fixture.AddAsync("I adopted a cat named Luna");
+
+        var added = Assert.Single(result.Results);
+        Assert.Equal("Ana said: I adopted a cat named Luna", added.Memory);
+        Assert.NotNull(result.Usage);
+        Assert.Equal(1, result.Usage.Calls);
+        var item = await fixture.Memory.GetAsync(added.Id);
+        Assert.Equal(result.MessageIds, item!.SourceMessageIds);
+        Assert.Equal("user", item.AttributedTo);
+    }
+
+    [Fact]
+    public async Task AddAsync_Prompt_CarriesObservationDateInstructionsCategoriesAndExistingMemories()
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        await fixture.AddAsync("I work at Acme");
+        var said = new DateTimeOffset(2023, 5, 8, 13, 56, 0, TimeSpan.Zero);
+        fixture.Server.Script.Enqueue(prompt => ScriptedReply.Content("""
+            {"facts":[{"text":"Ana went hiking on 7 May 2023.","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[],"categories":["hobbies","not-a-category"]}]}
+            """));
+
+        var result = await fixture.AddAsync("I went hiking yesterday", timestamp: said, instructions: "Only keep outdoor activities.");
+
+        var prompt = fixture.Server.Prompts.Last();
+        Assert.Contains("OBSERVATION DATE: Monday, 8 May 2023", prompt, StringComparison.Ordinal);
+        Assert.Contains("Only keep outdoor activities.", prompt, StringComparison.Ordinal);
+        Assert.Contains("- hobbies:", prompt, StringComparison.Ordinal);
+        Assert.Contains("[0] Ana said: I work at Acme", prompt, StringComparison.Ordinal);
+        Assert.Contains("[m1] Ana (user): I went hiking yesterday", prompt, StringComparison.Ordinal);
+
+        var item = await fixture.Memory.GetAsync(Assert.Single(result.Results).Id);
+        Assert.Equal("Ana went hiking on 7 May 2023.", item!.Memory);
+        Assert.Equal(["hobbies"], item.Categories);
+        Assert.Equal(said, item.ObservedAt);
+    }
+
+    [Fact]
+    public async Task AddAsync_LlmReplacesExistingMemory_SupersedesIt()
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        var oldId = Assert.Single((await fixture.AddAsync("I work at Acme")).Results).Id;
+        fixture.Server.Script.Enqueue(_ => ScriptedReply.Content("""
+            {"facts":[{"text":"Ana moved from Acme to Globex.","attributed_to":"user","source_messages":["m1"],"related":["0"],"replaces":["0", "7", "not-an-id"],"categories":[]}]}
+            """));
+
+        var result = await fixture.AddAsync("I moved to Globex");
+
+        var added = Assert.Single(result.Results, e => e.Event == MemoryEventType.Add);
+        Assert.Equal(oldId, Assert.Single(result.Results, e => e.Event == MemoryEventType.Supersede).Id);
+        Assert.Equal(added.Id, (await fixture.Memory.GetAsync(oldId))!.SupersededBy);
+        Assert.Equal(1, await fixture.CountAsync());
+        Assert.Equal(2, await fixture.CountAsync(latestOnly: false));
+        Assert.Equal(MemoryEventType.Supersede, (await fixture.Memory.GetHistoryAsync(oldId))[^1].Event);
+    }
+
+    public static TheoryData<string> Faults => new() { "hang", "500", "429", "malformed", "truncated" };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task AddAsync_OneFaultThenAnswer_RetriesAndLosesNothing(string fault)
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        fixture.Server.Script.Enqueue(prompt => fault switch
+        {
+            "hang" => ScriptedReply.Hang(),
+            "500" => ScriptedReply.Status(500),
+            "429" => ScriptedReply.Status(429),
+            "malformed" => ScriptedReply.Content("I think the facts are: {facts: [oops"),
+            _ => ScriptedReply.Content(ScriptedOpenAIServer.TruncateInsideFact(ScriptedOpenAIServer.DefaultFacts(prompt))),
+        });
+
+        var result = await fixture.AddAsync("I play the violin");
+
+        Assert.Equal("Ana said: I play the violin", Assert.Single(result.Results).Memory);
+        Assert.Equal(2, fixture.Server.Prompts.Count);
+    }
+
+    [Theory]
+    [InlineData("500")]
+    [InlineData("malformed")]
+    public async Task AddAsync_EveryAttemptFails_ThrowsAndWritesNothing(string fault)
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            fixture.Server.Script.Enqueue(_ => fault == "500" ? ScriptedReply.Status(500) : ScriptedReply.Content("no json here"));
+        }
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => fixture.AddAsync("I play the violin"));
+        Assert.True(ex is MemoryExtractionException or System.ClientModel.ClientResultException, ex.GetType().Name);
+        Assert.Equal(0, await fixture.CountAsync());
+    }
+
+    [Fact]
+    public async Task AddAsync_ThirtyPercentFaults_EveryAddSucceedsAfterRetries()
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync(s => s["Engram:Llm:MaxRetries"] = "10");
+        fixture.Server.FaultRate = 0.3;
+
+        for (var i = 0; i < 40; i++)
+        {
+            var result = await fixture.AddAsync($"Fact number {i} is about item {i}");
+            Assert.Single(result.Results);
+        }
+
+        Assert.Equal(40, await fixture.CountAsync());
+        Assert.True(fixture.Server.FaultsInjected.Values.Sum() > 5);
+    }
+}
