@@ -20,7 +20,7 @@ public static class OpenAIMemoryBuilderExtensions
     /// <summary>
     /// Reads <c>Engram:Llm:Provider|BaseUrl|Model|ApiKey|…</c> and <c>Engram:Embedder:Provider|BaseUrl|Model|ApiKey|Dimensions|…</c>
     /// (environment <c>Engram__Llm__BaseUrl</c>, appsettings or command line). A configured language model replaces the
-    /// offline extractor with <see cref="LlmFactExtractor"/> over an <see cref="OpenAICompatibleChatClient"/>; a configured
+    /// offline extractor with <see cref="LlmFactExtractor"/> over an <see cref="OpenAICompatibleChatClient"/> and registers an <see cref="LlmReranker"/>; a configured
     /// embedder replaces the offline hashing embedder with an <see cref="OpenAICompatibleEmbeddingGenerator"/>. With
     /// neither section, the offline defaults stay.
     /// </summary>
@@ -42,6 +42,8 @@ public static class OpenAIMemoryBuilderExtensions
             services.AddSingleton<IChatClient>(sp => new OpenAICompatibleChatClient(llm, sp.GetService<TimeProvider>()));
             services.RemoveAll<IFactExtractor>();
             services.AddSingleton<IFactExtractor>(sp => new LlmFactExtractor(sp.GetRequiredService<IChatClient>(), null, sp.GetService<TimeProvider>()));
+            services.RemoveAll<IReranker>();
+            services.AddSingleton<IReranker>(sp => new LlmReranker(sp.GetRequiredService<IChatClient>()));
         }
 
         var embedder = Bind<EmbedderOptions>(configuration, EmbedderSection);

@@ -115,3 +115,60 @@ public sealed class LlmExtractionTests
         Assert.True(fixture.Server.FaultsInjected.Values.Sum() > 5);
     }
 }
+
+public sealed class ProceduralAndRerankTests
+{
+    [Fact]
+    public async Task AddAsync_ProceduralMemory_StoresOneSummaryMarkedInMetadata()
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        fixture.Server.Script.Enqueue(_ => ScriptedReply.Content("Objective: book a flight. Step 1: searched flights, found 3 options."));
+
+        var result = await fixture.Memory.AddAsync(new AddMemoriesRequest
+        {
+            Messages = [MemoryMessage.User("Find me a flight to Porto"), MemoryMessage.Assistant("Searched flights: 3 options")],
+            Scope = MemoryScope.ForAgent("travel-bot"),
+            MemoryType = "procedural_memory",
+        });
+
+        var item = await fixture.Memory.GetAsync(Assert.Single(result.Results).Id);
+        Assert.StartsWith("Objective: book a flight.", item!.Memory, StringComparison.Ordinal);
+        Assert.Equal("procedural_memory", item.Metadata["memory_type"].GetString());
+        Assert.Equal(2, item.SourceMessageIds.Count);
+        Assert.Contains("procedural memory", fixture.Server.ChatBodies.Last(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LlmReranker_ScoresEachCandidateInOrder()
+    {
+        await using var server = await ScriptedOpenAIServer.StartAsync();
+        server.Script.Enqueue(_ => ScriptedReply.Content("""{"scores":[2, 10, 15]}"""));
+        using var client = new OpenAICompatibleChatClient(new LanguageModelOptions { Provider = "vllm", BaseUrl = server.BaseUrl, Model = "m" });
+        var reranker = new LlmReranker(client);
+        MemoryItem Item(string text) => new()
+        {
+            Id = text,
+            Memory = text,
+            Hash = "h",
+            Scope = MemoryScope.ForUser("u"),
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+            ObservedAt = DateTimeOffset.UnixEpoch,
+        };
+
+        var scores = await reranker.RerankAsync("where does Ana work", [Item("likes tea"), Item("works at Globex"), Item("odd")]);
+
+        Assert.Equal([0.2, 1.0, 1.0], scores);
+        Assert.Contains("MEMORY 1: works at Globex", server.Prompts.Last(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LlmReranker_WrongNumberOfScores_Throws()
+    {
+        await using var server = await ScriptedOpenAIServer.StartAsync();
+        server.Script.Enqueue(_ => ScriptedReply.Content("""{"scores":[2]}"""));
+        using var client = new OpenAICompatibleChatClient(new LanguageModelOptions { Provider = "vllm", BaseUrl = server.BaseUrl, Model = "m" });
+        var item = new MemoryItem { Id = "a", Memory = "a", Hash = "h", Scope = MemoryScope.ForUser("u"), CreatedAt = default, UpdatedAt = default, ObservedAt = default };
+        await Assert.ThrowsAsync<MemoryExtractionException>(() => new LlmReranker(client).RerankAsync("q", [item, item]));
+    }
+}
