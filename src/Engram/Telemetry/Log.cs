@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Skipped {Count} duplicate facts")]
     public static partial void DuplicatesSkipped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "A chat exchange could not be stored")]
+    public static partial void ExchangeNotStored(ILogger logger, Exception exception);
 }
