@@ -56,6 +56,21 @@ public abstract record MemoryFilter
         };
     }
 
+    /// <summary>
+    /// Gets a value indicating whether the filter restricts a scope field (<c>user_id</c>, <c>agent_id</c>, <c>app_id</c>,
+    /// <c>run_id</c>) for every match: an equality, a list or a wildcard at the top level or under <c>AND</c>, or in every
+    /// branch of an <c>OR</c>. Mem0 requires this of every read ("at least one entity id in filters").
+    /// </summary>
+    /// <returns><see langword="true"/> when every matching memory is constrained by a scope condition.</returns>
+    public bool ConstrainsScope() => this switch
+    {
+        AndFilter and => and.Filters.Any(f => f.ConstrainsScope()),
+        OrFilter or => or.Filters.Count > 0 && or.Filters.All(f => f.ConstrainsScope()),
+        ComparisonFilter c => c.Field.IsScope && c.Operator is FilterOperator.Eq or FilterOperator.In && c.Value.ValueKind != JsonValueKind.Null,
+        ExistsFilter e => e.Field.IsScope,
+        _ => false,
+    };
+
     /// <summary>Creates an equality condition.</summary>
     /// <param name="field">The field.</param>
     /// <param name="value">The value, serialized with <see cref="JsonSerializer"/>'s defaults.</param>

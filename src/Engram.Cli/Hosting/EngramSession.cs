@@ -42,7 +42,12 @@ internal sealed class EngramSession : IAsyncDisposable
     /// <returns>The started session; dispose it to stop the host.</returns>
     /// <exception cref="CliDataException">The directory cannot be created.</exception>
     /// <param name="settings">Configuration values that override appsettings.json and the environment (<c>--set</c>).</param>
-    public static async Task<EngramSession> OpenAsync(string dataDirectory, CancellationToken cancellationToken, IReadOnlyList<KeyValuePair<string, string?>>? settings = null)
+    /// <param name="configureServices">Adds host services (for example an MCP server) after the engine is registered.</param>
+    public static async Task<EngramSession> OpenAsync(
+        string dataDirectory,
+        CancellationToken cancellationToken,
+        IReadOnlyList<KeyValuePair<string, string?>>? settings = null,
+        Action<IServiceCollection, IConfiguration>? configureServices = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         var fullPath = Path.GetFullPath(dataDirectory);
@@ -76,6 +81,7 @@ internal sealed class EngramSession : IAsyncDisposable
         builder.Services.AddEngram()
             .WithSqliteStore(Path.Combine(fullPath, DatabaseFileName))
             .WithConfiguredProviders(builder.Configuration);
+        configureServices?.Invoke(builder.Services, builder.Configuration);
 
         var host = builder.Build();
         try
@@ -89,6 +95,11 @@ internal sealed class EngramSession : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Waits until a hosted service stops the application (for example when an MCP client closes stdin).</summary>
+    /// <param name="cancellationToken">A token to stop waiting.</param>
+    /// <returns>A task that completes when the host is shutting down.</returns>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _host.WaitForShutdownAsync(cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -65,7 +65,7 @@ internal static class RequestValidation
     public static MemoryFilter BuildReadFilter(MemoryScope? scope, MemoryFilter? filter)
     {
         var normalized = NormalizeScope(scope, required: false);
-        if (normalized.IsEmpty && (filter is null || !NamesScope(filter)))
+        if (normalized.IsEmpty && (filter is null || !filter.ConstrainsScope()))
         {
             throw new MemoryValidationException(
                 "At least one of user_id, agent_id, app_id or run_id is required, as the scope or inside the filters (use \"*\" for all).",
@@ -93,16 +93,6 @@ internal static class RequestValidation
             }
         }
     }
-
-    /// <summary>Whether the filter constrains a scope field at its top level (directly or under AND): Mem0's "entity id in filters" rule.</summary>
-    private static bool NamesScope(MemoryFilter filter) => filter switch
-    {
-        AndFilter and => and.Filters.Any(NamesScope),
-        OrFilter or => or.Filters.Count > 0 && or.Filters.All(NamesScope),
-        ComparisonFilter c => c.Field.IsScope && c.Operator is FilterOperator.Eq or FilterOperator.In && c.Value.ValueKind != JsonValueKind.Null,
-        ExistsFilter e => e.Field.IsScope,
-        _ => false,
-    };
 
     /// <summary>Rejects identity keys in metadata (Mem0 issues #4490, #6277: identity never comes from metadata).</summary>
     public static IReadOnlyDictionary<string, JsonElement> ValidateMetadata(IReadOnlyDictionary<string, JsonElement>? metadata)
