@@ -34,6 +34,12 @@ public sealed record SearchMemoriesRequest
     /// <value>Defaults to <see langword="true"/>.</value>
     public bool LatestOnly { get; init; } = true;
 
+    /// <summary>
+    /// Gets a value indicating whether the results are re-ordered by the registered <see cref="IReranker"/> (Mem0
+    /// <c>rerank</c>); ignored when none is registered. On a reranker failure the fused order is kept, as in Mem0.
+    /// </summary>
+    public bool Rerank { get; init; }
+
     /// <summary>Gets the date that stands for "now" when the query has relative dates (Mem0 Platform <c>reference_date</c>).</summary>
     public DateTimeOffset? ReferenceDate { get; init; }
 }

@@ -142,3 +142,25 @@ public sealed class MemoryFilterParserTests
         Assert.Null(MemoryFilter.AllOf(null, null));
     }
 }
+
+public sealed class MemoryFilterWriterTests
+{
+    [Theory]
+    [InlineData("""{"user_id":"alice"}""")]
+    [InlineData("""{"AND":[{"user_id":"alice"},{"created_at":{"gte":"2024-01-01","lt":"2024-02-01"}}]}""")]
+    [InlineData("""{"OR":[{"topic":"a"},{"NOT":[{"metadata":{"text":{"icontains":"X"}}}]}]}""")]
+    [InlineData("""{"run_id":"*","categories":{"in":["travel","food"]},"score":{"nin":[1,2]}}""")]
+    public void ToJson_RoundTripsThroughTheParser(string json)
+    {
+        var once = MemoryFilterWriter.ToJson(MemoryFilter.Parse(json));
+        var twice = MemoryFilterWriter.ToJson(MemoryFilter.Parse(once));
+        Assert.Equal(once, twice);
+    }
+
+    [Fact]
+    public void ToJson_MetadataKeyNamedLikeAField_StaysMetadata()
+    {
+        var filter = MemoryFilter.Parse(MemoryFilterWriter.ToJson(MemoryFilter.Equal(FilterField.Metadata("user_id"), "x")));
+        Assert.Equal(FilterFieldKind.Metadata, Assert.IsType<ComparisonFilter>(filter).Field.Kind);
+    }
+}
