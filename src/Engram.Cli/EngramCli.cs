@@ -87,6 +87,7 @@ internal static class EngramCli
             "engram: a memory layer for AI agents (Mem0-compatible operations over a local SQLite store). " + ExitCodes.HelpText);
         root.Options.Add(context.Globals.Data);
         root.Options.Add(context.Globals.Output);
+        root.Options.Add(context.Globals.Settings);
         root.Subcommands.Add(AddCommand.Create(context));
         root.Subcommands.Add(SearchCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
@@ -96,6 +97,10 @@ internal static class EngramCli
         root.Subcommands.Add(HistoryCommand.Create(context));
         root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
+        root.Subcommands.Add(McpCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(KeysCommand.Create(context));
+        root.Subcommands.Add(BenchCommand.Create(context));
         return root;
     }
 

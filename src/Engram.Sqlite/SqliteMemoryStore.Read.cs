@@ -101,7 +101,10 @@ public sealed partial class SqliteMemoryStore
                     page.Parameters.AddWithValue(parameter.ParameterName, parameter.Value);
                 }
 
-                page.CommandText = $"SELECT {MemoryColumns} FROM memories m WHERE {where} ORDER BY m.created_at DESC, m.id DESC LIMIT @limit OFFSET @offset;";
+                // Within one scope, "+m.created_at" keeps SQLite on the scope's index (then a small sort); otherwise it walks the
+                // project's created_at index, reading every row of the project to find the scope's newest ones.
+                var orderBy = MemoryIndexFilter.NarrowsByScope(query.Filter) ? "+m.created_at DESC, m.id DESC" : "m.created_at DESC, m.id DESC";
+                page.CommandText = $"SELECT {MemoryColumns} FROM memories m WHERE {where} ORDER BY {orderBy} LIMIT @limit OFFSET @offset;";
                 page.Parameters.AddWithValue("@limit", limit);
                 page.Parameters.AddWithValue("@offset", offset);
                 var items = await ReadMemoriesAsync(page, cancellationToken).ConfigureAwait(false);

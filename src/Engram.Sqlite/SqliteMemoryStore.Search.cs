@@ -8,6 +8,25 @@ namespace Engram.Sqlite;
 /// <content>Retrieval: exact vector scan, FTS5 BM25 and entity links.</content>
 public sealed partial class SqliteMemoryStore
 {
+    private long _vectorSearches;
+    private long _vectorsScanned;
+    private long _vectorBytesScanned;
+
+    /// <summary>Gets the cumulative counters of this store's vector searches.</summary>
+    /// <returns>A snapshot of the counters.</returns>
+    public SqliteVectorSearchStatistics GetVectorSearchStatistics()
+    {
+        var (vectors, bytes) = _index?.Measure() ?? (0, 0);
+        return new()
+        {
+            Searches = Interlocked.Read(ref _vectorSearches),
+            VectorsScanned = Interlocked.Read(ref _vectorsScanned),
+            BytesScanned = Interlocked.Read(ref _vectorBytesScanned),
+            VectorsRescored = Interlocked.Read(ref _vectorsRescored),
+            IndexedVectors = vectors,
+            IndexBytes = bytes,
+        };
+    }
     /// <inheritdoc/>
     /// <remarks>
     /// Scans the vectors of every memory matching <paramref name="query"/> (an exact search: the dot product of
@@ -32,6 +51,22 @@ public sealed partial class SqliteMemoryStore
         }
 
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (_index is not null && MemoryIndexFilter.TryCreate(query) is { } filter)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(query.ProjectId, nameof(query));
+            try
+            {
+                if (await SearchVectorsIndexedAsync(query, filter, vector, model, limit, cancellationToken).ConfigureAwait(false) is { } hits)
+                {
+                    return hits;
+                }
+            }
+            catch (SqliteException ex)
+            {
+                throw Map(ex, "search");
+            }
+        }
+
         try
         {
             var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -54,7 +89,11 @@ public sealed partial class SqliteMemoryStore
                     SqliteFilterTranslator.RegisterCaseFold(connection);
                 }
 
-                return await ScanAsync(command, vector, limit, cancellationToken).ConfigureAwait(false);
+                var (hits, rows) = await ScanAsync(command, vector, limit, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _vectorSearches);
+                Interlocked.Add(ref _vectorsScanned, rows);
+                Interlocked.Add(ref _vectorBytesScanned, rows * model.Dimensions * sizeof(float));
+                return hits;
             }
         }
         catch (SqliteException ex)
@@ -80,18 +119,33 @@ public sealed partial class SqliteMemoryStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var match = string.Join(
-            " OR ",
-            terms.Where(t => !string.IsNullOrWhiteSpace(t) && t.Any(char.IsLetterOrDigit))
-                .Select(t => t.Trim())
-                .Distinct(StringComparer.Ordinal)
-                .Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        var phrases = terms.Where(t => !string.IsNullOrWhiteSpace(t) && t.Any(char.IsLetterOrDigit))
+            .Select(t => t.Trim())
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var match = string.Join(" OR ", phrases.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
         if (match.Length == 0)
         {
             return [];
         }
 
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (_index is not null && MemoryIndexFilter.TryCreate(query) is { } filter)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(query.ProjectId, nameof(query));
+            try
+            {
+                if (await SearchKeywordsIndexedAsync(query, filter, phrases, limit, cancellationToken).ConfigureAwait(false) is { } hits)
+                {
+                    return hits;
+                }
+            }
+            catch (SqliteException ex)
+            {
+                throw Map(ex, "search");
+            }
+        }
+
         try
         {
             var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -156,6 +210,22 @@ public sealed partial class SqliteMemoryStore
         }
 
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (_index is not null && MemoryIndexFilter.TryCreate(query) is { } filter)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(query.ProjectId, nameof(query));
+            try
+            {
+                if (await FindEntityLinksIndexedAsync(query, filter, keys, limit, cancellationToken).ConfigureAwait(false) is { } links)
+                {
+                    return links;
+                }
+            }
+            catch (SqliteException ex)
+            {
+                throw Map(ex, "entities");
+            }
+        }
+
         try
         {
             var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -202,7 +272,7 @@ public sealed partial class SqliteMemoryStore
         }
     }
 
-    private static async Task<IReadOnlyList<ScoredMemoryId>> ScanAsync(
+    private static async Task<(IReadOnlyList<ScoredMemoryId> Hits, long Rows)> ScanAsync(
         SqliteCommand command, ReadOnlyMemory<float> vector, int limit, CancellationToken cancellationToken)
     {
         var dimensions = vector.Length;
@@ -212,10 +282,10 @@ public sealed partial class SqliteMemoryStore
         {
             // Min-heap of the best hits so far: the root is the worst kept hit.
             var heap = new PriorityQueue<ScoredMemoryId, ScoredMemoryId>(limit + 1, HitComparer.WorstFirst);
+            var rows = 0L;
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var rows = 0;
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     if ((++rows & 1023) == 0)
@@ -251,7 +321,7 @@ public sealed partial class SqliteMemoryStore
             }
 
             result.Reverse();
-            return result;
+            return (result, rows);
         }
         finally
         {

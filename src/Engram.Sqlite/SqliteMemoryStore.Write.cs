@@ -51,6 +51,7 @@ public sealed partial class SqliteMemoryStore
         }
 
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        using var writeGate = await EnterWriteGateAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -62,16 +63,29 @@ public sealed partial class SqliteMemoryStore
                     await CheckEmbedderAsync(connection, model, record: true, cancellationToken).ConfigureAwait(false);
                 }
 
-                var writer = new BatchWriter(connection, batch.ProjectId);
+                using var writer = new BatchWriter(connection, batch.ProjectId);
                 await writer.WriteMessagesAsync(batch.Messages, cancellationToken).ConfigureAwait(false);
                 await writer.InsertAsync(batch.Inserts, cancellationToken).ConfigureAwait(false);
                 await writer.UpdateAsync(batch.Updates, cancellationToken).ConfigureAwait(false);
+                await writer.AppendLexicalAsync(batch.LexicalAppends, cancellationToken).ConfigureAwait(false);
                 await writer.SupersedeAsync(batch.Supersessions, cancellationToken).ConfigureAwait(false);
                 await writer.DeleteAsync(batch.Deletes, cancellationToken).ConfigureAwait(false);
                 await writer.WriteHistoryAsync(batch.History, cancellationToken).ConfigureAwait(false);
                 await writer.RemoveOrphanEntitiesAsync(cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await CompleteBatchEventAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+                var generation = await BeginIndexedCommitAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    AbortIndexedCommit(generation);
+                    throw;
+                }
+
+                EndIndexedCommit(generation, batch, writer.InsertedSeqs);
             }
         }
         catch (SqliteException ex)
@@ -92,6 +106,7 @@ public sealed partial class SqliteMemoryStore
     {
         ArgumentException.ThrowIfNullOrEmpty(projectId);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        using var writeGate = await EnterWriteGateAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -119,7 +134,18 @@ public sealed partial class SqliteMemoryStore
                     connection,
                     $"DELETE FROM meta WHERE key IN ('{MetaEmbedderId}', '{MetaEmbedderDimensions}') AND NOT EXISTS (SELECT 1 FROM memories WHERE embedding IS NOT NULL);",
                     cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                var generation = await BeginIndexedResetAsync(connection, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    AbortIndexedCommit(generation);
+                    throw;
+                }
+
+                EndIndexedReset(generation, projectId);
             }
         }
         catch (SqliteException ex)
@@ -221,9 +247,15 @@ public sealed partial class SqliteMemoryStore
     }
 
     /// <summary>Writes the parts of one batch inside the caller's transaction.</summary>
-    private sealed class BatchWriter(SqliteConnection connection, string projectId)
+    private sealed class BatchWriter(SqliteConnection connection, string projectId) : IDisposable
     {
         private readonly HashSet<long> _touchedEntities = [];
+        private readonly Dictionary<string, long> _entityIds = new(StringComparer.Ordinal);
+        private SqliteCommand? _upsertEntity;
+        private SqliteCommand? _linkEntity;
+
+        /// <summary>Gets the row ids of the inserted memories, in insertion order (for the in-memory index).</summary>
+        public List<long> InsertedSeqs { get; } = [];
 
         public async Task WriteMessagesAsync(IReadOnlyList<StoredMessage> messages, CancellationToken cancellationToken)
         {
@@ -272,6 +304,7 @@ public sealed partial class SqliteMemoryStore
                 Set(command, "@embedder", record.Embedding.IsEmpty ? null : record.EmbeddingModel!.Id);
                 Set(command, "@dims", record.Embedding.IsEmpty ? null : record.Embedding.Length);
                 var seq = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                InsertedSeqs.Add(seq);
                 if (record.Entities is { Count: > 0 } entities)
                 {
                     await LinkAsync(seq, entities, cancellationToken).ConfigureAwait(false);
@@ -368,6 +401,34 @@ public sealed partial class SqliteMemoryStore
             }
         }
 
+        // Index-only: the FTS trigger on lexical re-indexes the row; unknown ids (deleted meanwhile) are skipped.
+        public async Task AppendLexicalAsync(IReadOnlyList<LexicalAppend> appends, CancellationToken cancellationToken)
+        {
+            if (appends.Count == 0)
+            {
+                return;
+            }
+
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE memories SET lexical = trim(lexical || ' ' || @text) WHERE project_id = @project AND id = @id;";
+            command.Parameters.AddWithValue("@project", projectId);
+            var id = command.Parameters.Add("@id", SqliteType.Text);
+            var text = command.Parameters.Add("@text", SqliteType.Text);
+            foreach (var append in appends)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ArgumentNullException.ThrowIfNull(append);
+                if (string.IsNullOrWhiteSpace(append.Text))
+                {
+                    continue;
+                }
+
+                id.Value = append.MemoryId;
+                text.Value = append.Text;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         public async Task WriteHistoryAsync(IReadOnlyList<MemoryHistoryEntry> entries, CancellationToken cancellationToken)
         {
             if (entries.Count == 0)
@@ -422,17 +483,14 @@ public sealed partial class SqliteMemoryStore
 
         private async Task LinkAsync(long memorySeq, IReadOnlyList<EntityMention> entities, CancellationToken cancellationToken)
         {
-            using var upsert = connection.CreateCommand();
-            upsert.CommandText = """
+            // The two commands live as long as the batch, so each statement is prepared once, not once per memory.
+            var upsert = _upsertEntity ??= CreateCommand("""
                 INSERT INTO entities (project_id, entity_key, name, type) VALUES (@project, @key, @name, @type)
                 ON CONFLICT (project_id, entity_key) DO UPDATE SET entity_key = excluded.entity_key
                 RETURNING id;
-                """;
-            upsert.Parameters.AddWithValue("@project", projectId);
-            using var link = connection.CreateCommand();
-            link.CommandText = "INSERT OR IGNORE INTO memory_entities (memory_seq, entity_id, project_id) VALUES (@memory_seq, @entity_id, @project);";
-            link.Parameters.AddWithValue("@project", projectId);
-            link.Parameters.AddWithValue("@memory_seq", memorySeq);
+                """);
+            var link = _linkEntity ??= CreateCommand("INSERT OR IGNORE INTO memory_entities (memory_seq, entity_id, project_id) VALUES (@memory_seq, @entity_id, @project);");
+            Set(link, "@memory_seq", memorySeq);
             foreach (var entity in entities)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -441,13 +499,35 @@ public sealed partial class SqliteMemoryStore
                     continue;
                 }
 
-                Set(upsert, "@key", entity.Key);
-                Set(upsert, "@name", entity.Name ?? entity.Key);
-                Set(upsert, "@type", entity.Type ?? string.Empty);
-                var entityId = Convert.ToInt64(await upsert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                // An entity met earlier in the batch keeps its id: the upsert would find the same row (its name and type are
+                // only set on creation), and skipping it saves a write per link.
+                if (!_entityIds.TryGetValue(entity.Key, out var entityId))
+                {
+                    Set(upsert, "@key", entity.Key);
+                    Set(upsert, "@name", entity.Name ?? entity.Key);
+                    Set(upsert, "@type", entity.Type ?? string.Empty);
+                    entityId = Convert.ToInt64(await upsert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                    _entityIds[entity.Key] = entityId;
+                }
+
                 Set(link, "@entity_id", entityId);
                 await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>Releases the commands kept for the batch.</summary>
+        public void Dispose()
+        {
+            _upsertEntity?.Dispose();
+            _linkEntity?.Dispose();
+        }
+
+        private SqliteCommand CreateCommand(string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("@project", projectId);
+            return command;
         }
 
         private async Task UnlinkAsync(long memorySeq, CancellationToken cancellationToken)

@@ -51,6 +51,7 @@ public sealed partial class SqliteMemoryStore : IMemoryStore, IDisposable
 
         _path = Path.GetFullPath(options.DatabasePath);
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _index = options.InMemoryIndex && Environment.GetEnvironmentVariable("ENGRAM_AB_NOINDEX") is null ? new MemoryIndex() : null;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,
@@ -193,6 +194,7 @@ public sealed partial class SqliteMemoryStore : IMemoryStore, IDisposable
         }
 
         _disposed = true;
+        DisposeIndex();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }

@@ -113,6 +113,81 @@ internal static class SqliteSchema
             value TEXT NOT NULL
         );
         """,
+
+        // 2: what a server needs: tenancy (organizations, projects, hashed API keys), the durable event queue of
+        // asynchronous adds, feedback and exports. Events, feedback and exports carry project_id like every other table.
+        """
+        CREATE TABLE organizations (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE projects (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organizations (id),
+            name TEXT NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            prefix TEXT NOT NULL,
+            key_hash BLOB NOT NULL,
+            org_id TEXT NOT NULL,
+            project_id TEXT NOT NULL REFERENCES projects (id),
+            name TEXT,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX ix_api_keys_prefix ON api_keys (prefix);
+
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            results TEXT NOT NULL DEFAULT '[]',
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            started_at TEXT,
+            completed_at TEXT,
+            latency_ms REAL,
+            UNIQUE (project_id, id)
+        );
+        CREATE INDEX ix_events_unfinished ON events (status, seq) WHERE status IN ('PENDING', 'RUNNING');
+
+        CREATE TABLE feedback (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            memory_id TEXT NOT NULL,
+            feedback TEXT,
+            reason TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (project_id, id)
+        );
+        CREATE INDEX ix_feedback_memory ON feedback (project_id, memory_id);
+
+        CREATE TABLE exports (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            schema TEXT NOT NULL,
+            filters TEXT NOT NULL,
+            instructions TEXT,
+            data TEXT NOT NULL,
+            memory_count INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (project_id, id)
+        );
+        """,
     ];
 
     /// <summary>Gets the schema version this code creates and understands.</summary>

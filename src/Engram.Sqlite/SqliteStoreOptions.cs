@@ -21,4 +21,13 @@ public sealed class SqliteStoreOptions
     /// <see cref="SqliteSynchronousMode.Normal"/> survives process crashes only.
     /// </value>
     public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Full;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether searches are answered from an in-memory index of each user's memories
+    /// (int8 and sign codes of the vectors, BM25 term counts, entity links), loaded on a user's first search and kept in
+    /// sync with the file. Results are the same as without it: vector candidates are re-scored exactly from the stored
+    /// float32 vectors, and BM25 is computed as FTS5 computes it. Filters other than scope identifiers use SQL.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>. About 1 KB per memory plus the vector's dimension in bytes.</value>
+    public bool InMemoryIndex { get; set; } = true;
 }

@@ -24,8 +24,59 @@ internal static class SqliteValues
     /// <summary>Parses a timestamp written by <see cref="FormatTimestamp"/>.</summary>
     /// <param name="text">The stored text.</param>
     /// <returns>The UTC timestamp.</returns>
-    public static DateTimeOffset ParseTimestamp(string text) =>
-        DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    public static DateTimeOffset ParseTimestamp(string text)
+    {
+        // The stored form is fixed-width: read the digits directly (search reads three timestamps per memory); anything
+        // unexpected goes through ParseExact, which gives the same value or the same error.
+        if (TryParseFixedTimestamp(text, out var ticks))
+        {
+            return new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+
+        return DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    }
+
+    // "yyyy-MM-ddTHH:mm:ss.fffffffZ" (28 characters) → UTC ticks, or false.
+    private static bool TryParseFixedTimestamp(string text, out long ticks)
+    {
+        ticks = 0;
+        if (text is not { Length: 28 } || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != '.' || text[27] != 'Z')
+        {
+            return false;
+        }
+
+        if (!TryDigits(text, 0, 4, out var year) || !TryDigits(text, 5, 2, out var month) || !TryDigits(text, 8, 2, out var day)
+            || !TryDigits(text, 11, 2, out var hour) || !TryDigits(text, 14, 2, out var minute) || !TryDigits(text, 17, 2, out var second)
+            || !TryDigits(text, 20, 7, out var fraction))
+        {
+            return false;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fraction;
+        return true;
+    }
+
+    private static bool TryDigits(string text, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var digit = text[i] - '0';
+            if ((uint)digit > 9)
+            {
+                return false;
+            }
+
+            value = value * 10 + digit;
+        }
+
+        return true;
+    }
 
     /// <summary>Formats a date as <c>yyyy-MM-dd</c>.</summary>
     /// <param name="value">The date.</param>
@@ -67,6 +118,11 @@ internal static class SqliteValues
             return [];
         }
 
+        if (TrySplitSimpleArray(json) is { } simple)
+        {
+            return simple;
+        }
+
         using var document = JsonDocument.Parse(json);
         if (document.RootElement.ValueKind != JsonValueKind.Array)
         {
@@ -80,6 +136,40 @@ internal static class SqliteValues
         }
 
         return result;
+    }
+
+    // ["a","b"] where no string has a backslash or a quote (what ToJsonArray writes for ids and names): no JSON parser needed.
+    private static List<string>? TrySplitSimpleArray(string json)
+    {
+        if (json.Length < 4 || json[0] != '[' || json[1] != '"' || json[^1] != ']' || json[^2] != '"' || json.Contains('\\', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var result = new List<string>();
+        var i = 1;
+        while (true)
+        {
+            // At an opening quote.
+            var end = json.IndexOf('"', i + 1);
+            if (end < 0)
+            {
+                return null;
+            }
+
+            result.Add(json.Substring(i + 1, end - i - 1));
+            if (end == json.Length - 2)
+            {
+                return result;
+            }
+
+            if (json[end + 1] != ',' || json[end + 2] != '"')
+            {
+                return null;
+            }
+
+            i = end + 2;
+        }
     }
 
     /// <summary>Encodes a vector as float32 little-endian bytes.</summary>

@@ -16,7 +16,7 @@ public sealed class SqliteMemoryStoreTests : IDisposable
         await store.InitializeAsync();
 
         Assert.True(File.Exists(_db.Path));
-        Assert.Equal(1L, _db.Scalar("PRAGMA user_version;"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
         Assert.Equal("wal", _db.Scalar("PRAGMA journal_mode;"));
         Assert.Equal("sqlite", store.Name);
         Assert.Equal(Path.GetFullPath(_db.Path), store.DatabasePath);
@@ -32,7 +32,7 @@ public sealed class SqliteMemoryStoreTests : IDisposable
         await second.InitializeAsync();
 
         Assert.NotNull(await second.GetAsync(Project, "m1"));
-        Assert.Equal(1L, _db.Scalar("PRAGMA user_version;"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
     }
 
     [Fact]

@@ -49,6 +49,14 @@ public sealed record AddMemoriesRequest
     /// </summary>
     public string? MemoryType { get; init; }
 
+    /// <summary>
+    /// Gets the id of the durable asynchronous event this call carries out (set by hosts with an event queue), or
+    /// <see langword="null"/>. The engine passes it to the store with its write
+    /// (<see cref="MemoryWriteBatch.CompletesEventId"/>), so the event is marked done atomically with the memories and its
+    /// work is never applied twice; a second attempt throws <see cref="EventConflictException"/>.
+    /// </summary>
+    public string? EventId { get; init; }
+
     /// <summary>Creates a request that stores one user message, Mem0's string form of <c>messages</c>.</summary>
     /// <param name="text">The message text.</param>
     /// <param name="scope">The scope.</param>

@@ -1,7 +1,7 @@
 namespace Engram;
 
 /// <summary>A set of changes applied atomically by <see cref="IMemoryStore.WriteAsync"/>.</summary>
-/// <remarks>Applied in this order: messages, inserts, updates, supersessions, deletes, history. Immutable.</remarks>
+/// <remarks>Applied in this order: messages, inserts, updates, lexical appends, supersessions, deletes, history. Immutable.</remarks>
 public sealed record MemoryWriteBatch
 {
     /// <summary>Gets the project (tenant) id of every row in the batch.</summary>
@@ -25,6 +25,20 @@ public sealed record MemoryWriteBatch
     /// <summary>Gets history rows to append.</summary>
     public IReadOnlyList<MemoryHistoryEntry> History { get; init; } = [];
 
+    /// <summary>
+    /// Gets terms to append to existing memories' lexical text, after the inserts and updates. Index-only: the memories'
+    /// other fields (text, vector, <c>updated_at</c>, history) are untouched, and unknown ids are skipped.
+    /// </summary>
+    public IReadOnlyList<LexicalAppend> LexicalAppends { get; init; } = [];
+
+    /// <summary>
+    /// Gets the id of an unfinished asynchronous event (see <see cref="IEventStore"/>) that this batch carries out, or
+    /// <see langword="null"/>. A store implementing <see cref="IEventStore"/> marks the event succeeded, with the inserted
+    /// memories as its results, in the same transaction, and refuses the whole batch with
+    /// <see cref="EventConflictException"/> when the event is unknown or already finished: an event's work is applied once.
+    /// </summary>
+    public string? CompletesEventId { get; init; }
+
     /// <summary>Gets a value indicating whether the batch changes nothing.</summary>
-    public bool IsEmpty => Messages.Count == 0 && Inserts.Count == 0 && Updates.Count == 0 && Supersessions.Count == 0 && Deletes.Count == 0 && History.Count == 0;
+    public bool IsEmpty => Messages.Count == 0 && Inserts.Count == 0 && Updates.Count == 0 && Supersessions.Count == 0 && Deletes.Count == 0 && History.Count == 0 && LexicalAppends.Count == 0;
 }

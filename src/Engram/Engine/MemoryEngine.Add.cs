@@ -57,7 +57,7 @@ public sealed partial class MemoryEngine
         var store = await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false);
         var extractionContext = request.Infer ? _core.Options.ExtractionContextMessages : 0;
         var lexicalContext = _core.Options.Retrieval.LexicalContextMessages;
-        var recentCount = Math.Max(extractionContext, lexicalContext);
+        var recentCount = Math.Max(Math.Max(extractionContext, lexicalContext), _core.Options.Retrieval.LexicalFollowingMessages);
         var recent = recentCount > 0
             ? await store.GetRecentMessagesAsync(_projectId, scope, recentCount, cancellationToken).ConfigureAwait(false)
             : [];
@@ -164,6 +164,8 @@ public sealed partial class MemoryEngine
                 Inserts = records.Select(r => r.Record).ToList(),
                 Supersessions = supersessions,
                 History = history,
+                CompletesEventId = request.EventId,
+                LexicalAppends = await FollowingContextAsync(store, scope, recent, stored, cancellationToken).ConfigureAwait(false),
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -278,6 +280,8 @@ public sealed partial class MemoryEngine
             var first = position[fact.SourceMessageIds[0]];
             var source = conversation[first];
             var context = string.Join(' ', conversation.Skip(Math.Max(0, first - window)).Take(Math.Min(first, window)).Select(m => m.Content));
+            var following = FollowingText(conversation, fact.SourceMessageIds.Max(id => position[id]));
+            var sources = SourceText(fact, conversation, position);
             var item = new MemoryItem
             {
                 Id = NewId(),
@@ -295,7 +299,7 @@ public sealed partial class MemoryEngine
                 SourceMessageIds = fact.SourceMessageIds,
                 Categories = fact.Categories,
             };
-            records.Add((CreateRecord(item, vectors[i], model, speakers, context), fact));
+            records.Add((CreateRecord(item, vectors[i], model, speakers, string.Join(' ', context, following, sources)), fact));
         }
 
         return records;
@@ -306,7 +310,7 @@ public sealed partial class MemoryEngine
     /// <see cref="RetrievalOptions.IndexSpeaker"/> is on), entities and the vector. Without a vector the record keeps the
     /// stored vector and entity links (an update that did not change the text).
     /// </summary>
-    // context: text of the messages just before the memory's source (neighbour-turn context), indexed for BM25 only.
+    // context: text of the messages around the memory's source (neighbour-turn context, before and after), indexed for BM25 only.
     private MemoryRecord CreateRecord(MemoryItem item, float[]? vector, EmbeddingModel? model, IReadOnlyCollection<string> knownNames, string? context = null)
     {
         var lexical = _core.Analyzer.ToLexicalText(item.Memory);

@@ -47,18 +47,15 @@ public sealed partial class MemoryEngine
             ExcludeSuperseded = request.LatestOnly && !request.Explain,
         };
 
-        var candidates = await GatherCandidatesAsync(store, query, request.Query, topK, cancellationToken).ConfigureAwait(false);
+        var features = QueryFeatures.Analyze(request.Query, _core.Analyzer, _core.Entities, _core.Time.GetUtcNow());
+        var candidates = await GatherCandidatesAsync(store, query, request.Query, features, topK, cancellationToken).ConfigureAwait(false);
         var items = candidates.Count == 0
             ? []
             : await store.GetManyAsync(_projectId, candidates.Keys, cancellationToken).ConfigureAwait(false);
+        items = await AddFeedbackAsync(store, query, features, topK, candidates, items, cancellationToken).ConfigureAwait(false);
+        var context = ScoreItemSignals(features, candidates, items);
 
         var retrieval = _core.Options.Retrieval;
-        var context = new FusionContext(
-            candidates.Values.Max(c => c.Bm25) ?? 0,
-            candidates.Values.Any(c => c.Bm25 is > 0),
-            candidates.Values.Any(c => c.Entity is > 0),
-            _core.Analyzer.Analyze(request.Query).Count);
-
         var excluded = new List<ExcludedCandidate>();
         var scored = new List<(MemoryItem Item, FusedScore Fused)>(items.Count);
         foreach (var item in items)
@@ -131,10 +128,10 @@ public sealed partial class MemoryEngine
     /// only through an entity link is kept, unlike Mem0 where BM25 and entities only re-rank vector hits.
     /// </summary>
     private async Task<Dictionary<string, CandidateSignals>> GatherCandidatesAsync(
-        IMemoryStore store, MemoryQuery query, string text, int topK, CancellationToken cancellationToken)
+        IMemoryStore store, MemoryQuery query, string text, QueryFeatures features, int topK, CancellationToken cancellationToken)
     {
         var retrieval = _core.Options.Retrieval;
-        var pool = Math.Max(topK * 4, retrieval.MinCandidates);
+        var pool = PoolSize(topK);
         var candidates = new Dictionary<string, CandidateSignals>(StringComparer.Ordinal);
 
         CandidateSignals CandidateFor(string id)
@@ -152,12 +149,12 @@ public sealed partial class MemoryEngine
             ? SearchVectorsAsync(store, query, text, pool, cancellationToken)
             : Task.FromResult<IReadOnlyList<ScoredMemoryId>>([]);
 
-        var terms = _core.Analyzer.Analyze(text).Distinct(StringComparer.Ordinal).ToList();
+        var terms = features.Terms;
         var keywordTask = retrieval.UseKeyword && terms.Count > 0
             ? store.SearchKeywordsAsync(query, terms, pool, cancellationToken)
             : Task.FromResult<IReadOnlyList<ScoredMemoryId>>([]);
 
-        var entityKeys = _core.Entities.Extract(text).Select(e => e.Key).Distinct(StringComparer.Ordinal).ToList();
+        var entityKeys = features.EntityKeys;
         var entityTask = retrieval.UseEntities && entityKeys.Count > 0
             ? store.FindEntityLinksAsync(query, entityKeys, pool * 4, cancellationToken)
             : Task.FromResult<IReadOnlyList<EntityLink>>([]);
@@ -199,6 +196,128 @@ public sealed partial class MemoryEngine
         }
 
         return candidates;
+    }
+
+    private int PoolSize(int topK) => Math.Max(topK * 4, _core.Options.Retrieval.MinCandidates);
+
+    /// <summary>
+    /// Pseudo-relevance feedback (<see cref="RetrievalOptions.UseFeedback"/>): selects expansion terms from the text of
+    /// the best BM25 hits, searches them with BM25, records each hit's <see cref="CandidateSignals.Feedback"/> and adds
+    /// the hits that were not candidates yet (fetching their items).
+    /// </summary>
+    /// <returns>The candidates' items, with those of the new candidates added.</returns>
+    private async Task<IReadOnlyList<MemoryItem>> AddFeedbackAsync(
+        IMemoryStore store,
+        MemoryQuery query,
+        QueryFeatures features,
+        int topK,
+        Dictionary<string, CandidateSignals> candidates,
+        IReadOnlyList<MemoryItem> items,
+        CancellationToken cancellationToken)
+    {
+        var retrieval = _core.Options.Retrieval;
+        if (!retrieval.UseFeedback || !retrieval.UseKeyword || retrieval.Fusion == FusionMethod.Mem0 || items.Count == 0)
+        {
+            return items;
+        }
+
+        var best = candidates.Values.Max(c => c.Bm25) ?? 0;
+        if (best <= 0)
+        {
+            return items;
+        }
+
+        var byId = items.ToDictionary(i => i.Id, StringComparer.Ordinal);
+        var documents = candidates.Values
+            .Where(c => c.Bm25Rank is { } rank && rank <= retrieval.FeedbackDocuments && byId.ContainsKey(c.MemoryId))
+            .OrderBy(c => c.Bm25Rank)
+            .Select(c => (byId[c.MemoryId].Memory, (c.Bm25 ?? 0) / best));
+        var excluded = new HashSet<string>(features.Terms, StringComparer.Ordinal);
+        foreach (var speaker in items.Select(i => i.ActorId).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            excluded.UnionWith(_core.Analyzer.Analyze(speaker));
+        }
+
+        var expansion = FeedbackExpansion.SelectTerms(documents, excluded, retrieval.FeedbackTerms, _core.Analyzer);
+        if (expansion.Count == 0)
+        {
+            return items;
+        }
+
+        var hits = await store.SearchKeywordsAsync(query, expansion, PoolSize(topK), cancellationToken).ConfigureAwait(false);
+        var added = new List<string>();
+        var rank = 0;
+        foreach (var hit in hits)
+        {
+            if (!candidates.TryGetValue(hit.MemoryId, out var c))
+            {
+                c = new CandidateSignals(hit.MemoryId);
+                candidates[hit.MemoryId] = c;
+                added.Add(hit.MemoryId);
+            }
+
+            c.Feedback = hit.Score;
+            c.FeedbackRank = ++rank;
+        }
+
+        if (added.Count == 0)
+        {
+            return items;
+        }
+
+        var more = await store.GetManyAsync(_projectId, added, cancellationToken).ConfigureAwait(false);
+        return [.. items, .. more];
+    }
+
+    /// <summary>
+    /// Sets the signals that need the memory itself (<see cref="RetrievalOptions.UseSpeaker"/>,
+    /// <see cref="RetrievalOptions.UseTime"/>, <see cref="RetrievalOptions.UseLength"/>) and gathers the per-query facts
+    /// the fusion needs.
+    /// </summary>
+    private FusionContext ScoreItemSignals(QueryFeatures features, Dictionary<string, CandidateSignals> candidates, IReadOnlyList<MemoryItem> items)
+    {
+        var retrieval = _core.Options.Retrieval;
+        var useSpeaker = retrieval.UseSpeaker && features.Tokens.Count > 0;
+        var useTime = retrieval.UseTime && features.Dates.Count > 0;
+        bool anySpeaker = false, anyTime = false;
+        var named = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var c = candidates[item.Id];
+            if (useSpeaker)
+            {
+                var isNamed = false;
+                if (item.ActorId is { } actor && !named.TryGetValue(actor, out isNamed))
+                {
+                    isNamed = SpeakerMatcher.IsNamed(actor, features.Tokens, _core.Analyzer);
+                    named[actor] = isNamed;
+                }
+
+                c.Speaker = isNamed ? 1 : 0;
+                anySpeaker |= isNamed;
+            }
+
+            if (retrieval.UseLength)
+            {
+                c.Length = item.Memory.Length;
+            }
+
+            if (useTime)
+            {
+                var inRange = TimeMatcher.Matches(item.ObservedAt, features.Dates, retrieval.TimeWindowDays);
+                c.Time = inRange ? 1 : 0;
+                anyTime |= inRange;
+            }
+        }
+
+        return new FusionContext(
+            candidates.Values.Max(c => c.Bm25) ?? 0,
+            candidates.Values.Any(c => c.Bm25 is > 0),
+            candidates.Values.Any(c => c.Entity is > 0),
+            features.Terms.Count,
+            anySpeaker,
+            anyTime,
+            candidates.Values.Max(c => c.Feedback) ?? 0);
     }
 
     private async Task<IReadOnlyList<ScoredMemoryId>> SearchVectorsAsync(IMemoryStore store, MemoryQuery query, string text, int pool, CancellationToken cancellationToken)

@@ -19,4 +19,18 @@ internal sealed class CandidateSignals(string memoryId)
     public double? Entity { get; set; }
 
     public int? EntityRank { get; set; }
+
+    /// <summary>1 when the query names the memory's speaker, 0 when it does not; null when not evaluated.</summary>
+    public double? Speaker { get; set; }
+
+    /// <summary>1 when the memory was observed within a date range of the query, 0 when not; null when not evaluated.</summary>
+    public double? Time { get; set; }
+
+    /// <summary>The memory's length in characters, when evaluated (the <c>length</c> prior).</summary>
+    public double? Length { get; set; }
+
+    /// <summary>Raw BM25 score (≥ 0) of the feedback expansion terms, when the memory was among their hits.</summary>
+    public double? Feedback { get; set; }
+
+    public int? FeedbackRank { get; set; }
 }

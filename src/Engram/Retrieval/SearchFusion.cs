@@ -9,6 +9,10 @@ internal sealed class SearchFusion(RetrievalOptions options)
     public const string VectorSignal = "vector";
     public const string KeywordSignal = "bm25";
     public const string EntitySignal = "entity";
+    public const string SpeakerSignal = "speaker";
+    public const string TimeSignal = "time";
+    public const string FeedbackSignal = "feedback";
+    public const string LengthSignal = "length";
 
     /// <summary>Mem0's entity boost weight (<c>ENTITY_BOOST_WEIGHT = 0.5</c>, <c>mem0/utils/scoring.py</c>).</summary>
     public const double Mem0EntityWeight = 0.5;
@@ -43,6 +47,12 @@ internal sealed class SearchFusion(RetrievalOptions options)
         return 1.0 / (1.0 + Math.Exp(-steepness * (raw - midpoint)));
     }
 
+    /// <summary>
+    /// The <c>length</c> document prior of a memory of <paramref name="characters"/> characters:
+    /// <c>min(1, characters / LengthSaturationCharacters)</c>.
+    /// </summary>
+    public double LengthPrior(double characters) => Math.Min(1.0, characters / options.LengthSaturationCharacters);
+
     /// <summary>Scores one candidate.</summary>
     /// <param name="candidate">The candidate's signals.</param>
     /// <param name="context">Per-query facts every candidate shares.</param>
@@ -59,7 +69,7 @@ internal sealed class SearchFusion(RetrievalOptions options)
         var keyword = context.MaxBm25 > 0 && c.Bm25 is { } b ? b / context.MaxBm25 : 0.0;
         var entity = c.Entity ?? 0.0;
 
-        var signals = new List<SignalContribution>(3);
+        var signals = new List<SignalContribution>(6);
         double raw = 0, weights = 0;
         if (options.UseVector)
         {
@@ -76,6 +86,26 @@ internal sealed class SearchFusion(RetrievalOptions options)
             Add(EntitySignal, c.Entity ?? 0, entity, options.EntityWeight, c.EntityRank);
         }
 
+        if (options.UseSpeaker && context.AnySpeaker)
+        {
+            Add(SpeakerSignal, c.Speaker ?? 0, c.Speaker ?? 0, options.SpeakerWeight, null);
+        }
+
+        if (options.UseTime && context.AnyTime)
+        {
+            Add(TimeSignal, c.Time ?? 0, c.Time ?? 0, options.TimeWeight, null);
+        }
+
+        if (options.UseFeedback && context.MaxFeedback > 0)
+        {
+            Add(FeedbackSignal, c.Feedback ?? 0, (c.Feedback ?? 0) / context.MaxFeedback, options.FeedbackWeight, c.FeedbackRank);
+        }
+
+        if (options.UseLength && c.Length is { } length)
+        {
+            Add(LengthSignal, length, LengthPrior(length), options.LengthWeight, null);
+        }
+
         var score = weights > 0 ? Math.Clamp(raw / weights, 0.0, 1.0) : 0.0;
         return new FusedScore(score, raw, signals);
 
@@ -90,7 +120,7 @@ internal sealed class SearchFusion(RetrievalOptions options)
     private FusedScore FuseRrf(CandidateSignals c, FusionContext context)
     {
         var k = options.RrfK;
-        var signals = new List<SignalContribution>(3);
+        var signals = new List<SignalContribution>(6);
         double raw = 0, best = 0;
         if (options.UseVector)
         {
@@ -105,6 +135,22 @@ internal sealed class SearchFusion(RetrievalOptions options)
         if (options.UseEntities && context.AnyEntity)
         {
             Add(EntitySignal, c.Entity ?? 0, c.EntityRank, options.EntityWeight);
+        }
+
+        // Binary signals have no list of their own: a match counts as rank 1.
+        if (options.UseSpeaker && context.AnySpeaker)
+        {
+            Add(SpeakerSignal, c.Speaker ?? 0, c.Speaker is > 0 ? 1 : null, options.SpeakerWeight);
+        }
+
+        if (options.UseTime && context.AnyTime)
+        {
+            Add(TimeSignal, c.Time ?? 0, c.Time is > 0 ? 1 : null, options.TimeWeight);
+        }
+
+        if (options.UseFeedback && context.MaxFeedback > 0)
+        {
+            Add(FeedbackSignal, c.Feedback ?? 0, c.FeedbackRank, options.FeedbackWeight);
         }
 
         var score = best > 0 ? Math.Clamp(raw / best, 0.0, 1.0) : 0.0;
@@ -149,7 +195,10 @@ internal sealed class SearchFusion(RetrievalOptions options)
 /// <param name="AnyBm25">Whether any candidate has a BM25 score.</param>
 /// <param name="AnyEntity">Whether any candidate has an entity boost.</param>
 /// <param name="TermCount">The number of analysed query terms.</param>
-internal readonly record struct FusionContext(double MaxBm25, bool AnyBm25, bool AnyEntity, int TermCount);
+/// <param name="AnySpeaker">Whether the query names the speaker of any candidate.</param>
+/// <param name="AnyTime">Whether any candidate was observed within a date range of the query.</param>
+/// <param name="MaxFeedback">The best raw BM25 score of the feedback expansion terms (0 when none).</param>
+internal readonly record struct FusionContext(double MaxBm25, bool AnyBm25, bool AnyEntity, int TermCount, bool AnySpeaker = false, bool AnyTime = false, double MaxFeedback = 0);
 
 /// <summary>A fused score in [0, 1], the raw sum before normalisation, and each signal's share.</summary>
 internal readonly record struct FusedScore(double Score, double Raw, IReadOnlyList<SignalContribution> Signals);

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Engram.Server;
+
+/// <summary>
+/// Mem0's entities: the users, agents, apps and runs the project's memories belong to, computed from the memories'
+/// scopes (<see cref="IScopeCatalog"/>), and deleting one entity's memories.
+/// </summary>
+internal static class EntityEndpoints
+{
+    public static IEndpointRouteBuilder MapEntityEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/entities/", ListAsync).WithName("ListEntities").WithTags("Entities").RequireAuthorization()
+            .WithSummary("List the users, agents, apps and runs that have memories, with their memory counts.");
+        app.MapDelete("/v2/entities/{entityType}/{entityId}/", DeleteAsync).WithName("DeleteEntity").WithTags("Entities").RequireAuthorization()
+            .WithSummary("Delete every memory of one user, agent, app or run (entity type: user, agent, app, run).");
+        return app;
+    }
+
+    /// <summary><c>GET /v1/entities/?page=&amp;page_size=</c>.</summary>
+    internal static async Task<Ok<EntitiesResponse>> ListAsync(
+        [FromQuery] int? page,
+        [FromQuery(Name = "page_size")] int? pageSize,
+        HttpRequest request,
+        Tenant tenant,
+        IScopeCatalog catalog,
+        CancellationToken cancellationToken)
+    {
+        var pageNumber = page ?? 1;
+        var size = pageSize ?? MemoryOperations.DefaultPageSize;
+        MemoryOperations.ValidatePage(pageNumber, size);
+        var scopes = await catalog.ListScopesAsync(tenant.ProjectId, cancellationToken);
+        var results = scopes
+            .Skip((pageNumber - 1) * size)
+            .Take(size)
+            .Select(s => new EntityResponse
+            {
+                Id = s.Id,
+                Name = s.Id,
+                Type = WireMapper.KindName(s.Kind),
+                TotalMemories = s.MemoryCount,
+                CreatedAt = s.FirstCreatedAt,
+                UpdatedAt = s.LastUpdatedAt,
+                Owner = tenant.OrganizationId,
+            })
+            .ToList();
+        var envelope = MemoryOperations.Page(request, results, scopes.Count, pageNumber, size);
+        return TypedResults.Ok(new EntitiesResponse
+        {
+            Count = envelope.Count,
+            Next = envelope.Next,
+            Previous = envelope.Previous,
+            Results = results,
+            TotalUsers = scopes.Count(s => s.Kind == ScopeKind.User),
+            TotalAgents = scopes.Count(s => s.Kind == ScopeKind.Agent),
+            TotalApps = scopes.Count(s => s.Kind == ScopeKind.App),
+            TotalRuns = scopes.Count(s => s.Kind == ScopeKind.Run),
+        });
+    }
+
+    /// <summary><c>DELETE /v2/entities/{type}/{id}/</c>: deletes the entity's memories, each with a DELETE history row.</summary>
+    internal static async Task<Ok<MessageResponse>> DeleteAsync(string entityType, string entityId, Tenant tenant, CancellationToken cancellationToken)
+    {
+        var kind = WireMapper.ParseKind(entityType);
+        await tenant.Memory.DeleteAllAsync(WireMapper.ScopeOf(kind, entityId), cancellationToken);
+        return TypedResults.Ok(new MessageResponse("Entity deleted successfully."));
+    }
+}

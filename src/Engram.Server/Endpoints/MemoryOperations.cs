@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Engram.Server;
+
+/// <summary>What the current and legacy memory routes share: building engine requests from wire requests.</summary>
+internal static class MemoryOperations
+{
+    /// <summary>Mem0 Platform's page size limit for list routes.</summary>
+    public const int MaxPageSize = 200;
+
+    /// <summary>Mem0 Platform's default page size.</summary>
+    public const int DefaultPageSize = 100;
+
+    /// <summary>Mem0 Platform's default <c>top_k</c> for search.</summary>
+    public const int DefaultTopK = 10;
+
+    /// <summary>
+    /// Validates an add request and folds in the project's settings (custom instructions and categories), so that an
+    /// asynchronous add is refused with 400 before its event is persisted rather than failing later.
+    /// </summary>
+    public static async Task<AddEventPayload> BuildAddAsync(AddMemoryRequest body, Tenant tenant, ITenantStore tenants, CancellationToken cancellationToken)
+    {
+        var messages = WireParsing.Messages(body.Messages);
+        var topLevel = WireParsing.Scope(body);
+        var fromFilters = WireParsing.ScopeFromFilters(body.Filters);
+        var scope = new MemoryScope
+        {
+            UserId = NormalizeId(topLevel.UserId ?? fromFilters.UserId, "user_id"),
+            AgentId = NormalizeId(topLevel.AgentId ?? fromFilters.AgentId, "agent_id"),
+            AppId = NormalizeId(topLevel.AppId ?? fromFilters.AppId, "app_id"),
+            RunId = NormalizeId(topLevel.RunId ?? fromFilters.RunId, "run_id"),
+        };
+        if (scope.IsEmpty)
+        {
+            throw new MemoryValidationException("At least one of user_id, agent_id, app_id or run_id is required.", "user_id");
+        }
+
+        var metadata = WireParsing.Metadata(body.Metadata);
+        if (metadata is not null)
+        {
+            foreach (var key in metadata.Keys)
+            {
+                if (MemoryMetadata.IdentityKeys.Contains(key))
+                {
+                    throw new MemoryValidationException(
+                        $"metadata cannot contain the identity key '{key}'; pass identifiers as user_id, agent_id, app_id or run_id.", "metadata");
+                }
+            }
+        }
+
+        if (body.MemoryType is not null and not "procedural_memory")
+        {
+            throw new MemoryValidationException($"memory_type must be 'procedural_memory' or absent, not '{body.MemoryType}'.", "memory_type");
+        }
+
+        var timestamp = WireParsing.Timestamp(body.Timestamp, "timestamp")
+            ?? WireParsing.Timestamp(body.ObservationDatetime, "observation_datetime")
+            ?? WireParsing.Timestamp(body.ObservationDate, "observation_date");
+        var expiration = WireParsing.Date(body.ExpirationDate, "expiration_date");
+        var categories = WireParsing.Categories(body.CustomCategories);
+        var instructions = string.IsNullOrWhiteSpace(body.CustomInstructions) ? null : body.CustomInstructions;
+        if (categories is null || instructions is null)
+        {
+            var project = await tenants.GetProjectAsync(tenant.ProjectId, cancellationToken);
+            if (project is not null)
+            {
+                if (categories is null && project.Settings.TryGetValue("custom_categories", out var stored))
+                {
+                    categories = WireParsing.Categories(stored);
+                }
+
+                if (instructions is null && project.Settings.TryGetValue("custom_instructions", out var storedInstructions)
+                    && storedInstructions.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(storedInstructions.GetString()))
+                {
+                    instructions = storedInstructions.GetString();
+                }
+            }
+        }
+
+        return new AddEventPayload
+        {
+            Messages = messages,
+            UserId = scope.UserId,
+            AgentId = scope.AgentId,
+            AppId = scope.AppId,
+            RunId = scope.RunId,
+            Metadata = metadata,
+            Infer = body.Infer ?? true,
+            Timestamp = timestamp,
+            ExpirationDate = expiration,
+            CustomInstructions = instructions,
+            CustomCategories = categories is { Count: > 0 } ? categories : null,
+            MemoryType = body.MemoryType,
+        };
+    }
+
+    /// <summary>Persists an add as a PENDING event (durable before the response) and wakes the worker.</summary>
+    public static async Task<string> EnqueueAddAsync(
+        AddEventPayload payload, Tenant tenant, IEventStore events, AddEventQueue queue, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var storedEvent = new StoredEvent
+        {
+            Id = Guid.CreateVersion7(now).ToString(),
+            ProjectId = tenant.ProjectId,
+            EventType = "ADD",
+            Status = StoredEventStatus.Pending,
+            Payload = JsonSerializer.Serialize(payload, ServerJsonContext.Default.AddEventPayload),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await events.CreateEventAsync(storedEvent, cancellationToken);
+        queue.Notify(storedEvent.ProjectId, storedEvent.Id);
+        return storedEvent.Id;
+    }
+
+    /// <summary>Builds a search; <paramref name="scope"/> is the legacy top-level scope, else the scope must be in <c>filters</c>.</summary>
+    public static SearchMemoriesRequest BuildSearch(SearchMemoriesWireRequest body, MemoryScope? scope, double? defaultThreshold = null)
+    {
+        var filter = MemoryFilter.AllOf(
+            WireParsing.Filters(body.Filters),
+            MetadataFilter(body.Metadata),
+            CategoriesFilter(WireParsing.Strings(body.Categories, "categories")));
+        return new SearchMemoriesRequest
+        {
+            Query = body.Query ?? string.Empty,
+            Scope = scope,
+            Filter = filter,
+            TopK = body.TopK ?? DefaultTopK,
+            Threshold = body.Threshold ?? defaultThreshold,
+            Explain = body.Explain ?? false,
+            ShowExpired = body.ShowExpired ?? false,
+            LatestOnly = body.LatestOnly ?? true,
+            Rerank = body.Rerank ?? false,
+            ReferenceDate = WireParsing.Timestamp(body.ReferenceDate, "reference_date"),
+        };
+    }
+
+    /// <summary>Builds a list request; query-string paging wins over the body's (Mem0).</summary>
+    public static ListMemoriesRequest BuildList(ListMemoriesWireRequest body, MemoryScope? scope, int? queryPage, int? queryPageSize)
+    {
+        var page = queryPage ?? body.Page ?? 1;
+        var pageSize = queryPageSize ?? body.PageSize ?? DefaultPageSize;
+        ValidatePage(page, pageSize);
+        var start = WireParsing.Timestamp(body.StartDate, "start_date");
+        var end = WireParsing.Timestamp(body.EndDate, "end_date");
+        var filter = MemoryFilter.AllOf(
+            WireParsing.Filters(body.Filters),
+            start is { } s ? new ComparisonFilter(FilterField.Of(FilterFieldKind.CreatedAt), FilterOperator.Gte, JsonSerializer.SerializeToElement(s.ToString("O", CultureInfo.InvariantCulture), ServerJsonContext.Default.String)) : null,
+            end is { } e ? new ComparisonFilter(FilterField.Of(FilterFieldKind.CreatedAt), FilterOperator.Lte, JsonSerializer.SerializeToElement(e.ToString("O", CultureInfo.InvariantCulture), ServerJsonContext.Default.String)) : null,
+            CategoriesFilter(WireParsing.Strings(body.Categories, "categories")),
+            string.IsNullOrWhiteSpace(body.Keywords)
+                ? null
+                : new ComparisonFilter(FilterField.Of(FilterFieldKind.Memory), FilterOperator.IContains, JsonSerializer.SerializeToElement(body.Keywords, ServerJsonContext.Default.String)));
+        var request = new ListMemoriesRequest { Scope = scope, Filter = filter, Page = page, PageSize = pageSize, ShowExpired = body.ShowExpired ?? false };
+        return body.LatestOnly is { } latestOnly ? request with { LatestOnly = latestOnly } : request;
+    }
+
+    /// <summary>Checks Mem0's paging rules: page ≥ 1, page size 1..200.</summary>
+    public static void ValidatePage(int page, int pageSize)
+    {
+        if (page < 1)
+        {
+            throw new MemoryValidationException($"page must be 1 or more, not {page}.", "page");
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            throw new MemoryValidationException($"page_size must be between 1 and {MaxPageSize}, not {pageSize}.", "page_size");
+        }
+    }
+
+    /// <summary>The URL of another page of the current request (Mem0's <c>next</c>/<c>previous</c>).</summary>
+    public static string PageUrl(HttpRequest request, int page, int pageSize)
+    {
+        var query = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (key, value) in request.Query)
+        {
+            if (key is not ("page" or "page_size"))
+            {
+                query[key] = value.ToString();
+            }
+        }
+
+        query["page"] = page.ToString(CultureInfo.InvariantCulture);
+        query["page_size"] = pageSize.ToString(CultureInfo.InvariantCulture);
+        var path = string.Concat(request.Scheme, "://", request.Host.ToUriComponent(), request.PathBase.ToUriComponent(), request.Path.ToUriComponent());
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, query);
+    }
+
+    /// <summary>The paginated envelope of a list result.</summary>
+    public static PageResponse<T> Page<T>(HttpRequest request, IReadOnlyList<T> items, long total, int page, int pageSize) => new(
+        total,
+        (long)page * pageSize < total ? PageUrl(request, page + 1, pageSize) : null,
+        page > 1 ? PageUrl(request, page - 1, pageSize) : null,
+        items);
+
+    /// <summary>Today's UTC date, for lifecycle states.</summary>
+    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private static string? NormalizeId(string? value, string name)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var trimmed = value.Trim();
+        if (trimmed.Length == 0 || trimmed.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new MemoryValidationException($"{name} cannot be empty or contain whitespace.", name);
+        }
+
+        return trimmed;
+    }
+
+    private static MemoryFilter? MetadataFilter(JsonElement metadata) => metadata.ValueKind switch
+    {
+        JsonValueKind.Undefined or JsonValueKind.Null => null,
+        JsonValueKind.Object => MemoryFilter.Parse($"{{\"metadata\":{metadata.GetRawText()}}}"),
+        _ => throw new MemoryValidationException("metadata must be a JSON object.", "metadata"),
+    };
+
+    private static ComparisonFilter? CategoriesFilter(IReadOnlyList<string>? categories) => categories is { Count: > 0 }
+        ? new ComparisonFilter(FilterField.Of(FilterFieldKind.Categories), FilterOperator.In, JsonSerializer.SerializeToElement(categories.ToArray(), ServerJsonContext.Default.StringArray))
+        : null;
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Engram.Server;
+
+/// <summary><c>GET /v1/ping/</c> (the clients' key check, which also tells them their organization and project) and <c>/healthz</c>.</summary>
+internal static class PingEndpoints
+{
+    public static IEndpointRouteBuilder MapPingEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/ping/", Ping).WithName("Ping").WithTags("Ping").RequireAuthorization()
+            .WithSummary("Check an API key; returns the organization and project it is bound to.");
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", HealthAsync).WithName("Health").WithTags("Health").AllowAnonymous()
+            .WithSummary("Liveness and readiness: 200 once the store is open.");
+        return app;
+    }
+
+    /// <summary><c>GET /v1/ping/</c>: <c>{"status": "ok", "org_id", "project_id", "user_email"}</c>.</summary>
+    internal static Ok<PingResponse> Ping(Tenant tenant) =>
+        TypedResults.Ok(new PingResponse("ok", tenant.OrganizationId, tenant.ProjectId, null));
+
+    /// <summary><c>GET /healthz</c>: opens (and migrates) the store on first call.</summary>
+    internal static async Task<Ok<HealthResponse>> HealthAsync(IMemoryStore store, CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        return TypedResults.Ok(new HealthResponse("ok"));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace Engram.Server;
+
+/// <summary>
+/// Maps failures to Mem0's status codes as ProblemDetails carrying Mem0's <c>detail</c> key: bad input (malformed JSON, a
+/// wrong type, a rule of the engine) → 400, unknown memory → 404, body too large → 413, a busy store → 503, anything else
+/// → a generic 500. Exception text reaches the client only for Engram's own validation and not-found errors, whose messages
+/// are written for the caller; never for unexpected failures.
+/// </summary>
+internal sealed class Mem0ExceptionHandler(
+    IProblemDetailsService problemDetails,
+    IOptions<EngramServerOptions> options,
+    ILogger<Mem0ExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, detail) = Map(exception, httpContext, options.Value.MaxRequestBodyBytes);
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            Log.UnhandledRequestFailure(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+        }
+
+        if (httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = status, Detail = detail },
+        });
+    }
+
+    internal static (int Status, string Detail) Map(Exception exception, HttpContext httpContext, long maxBodyBytes) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (StatusCodes.Status413PayloadTooLarge, $"The request body is too large; the limit is {maxBodyBytes} bytes."),
+        BadHttpRequestException { InnerException: JsonException json } => (StatusCodes.Status400BadRequest, JsonDetail(json)),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+            (StatusCodes.Status415UnsupportedMediaType, "Send the request body as JSON with 'Content-Type: application/json'."),
+        BadHttpRequestException bad when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
+            (StatusCodes.Status400BadRequest, "A JSON request body is required."),
+        BadHttpRequestException bad => (bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "The request is malformed: check the path, query and body parameters."),
+        JsonException json => (StatusCodes.Status400BadRequest, JsonDetail(json)),
+        MemoryValidationException validation => (StatusCodes.Status400BadRequest, validation.Message),
+        MemoryNotFoundException notFound => (StatusCodes.Status404NotFound, notFound.Message),
+        MemoryStoreException { IsTransient: true } => (StatusCodes.Status503ServiceUnavailable, "The store is busy; retry shortly."),
+        OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
+        _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred; see the server log."),
+    };
+
+    private static string JsonDetail(JsonException exception) =>
+        string.IsNullOrEmpty(exception.Path) || exception.Path == "$"
+            ? "The request body is not valid JSON."
+            : $"The request body is not valid JSON for this route: the value at '{exception.Path}' is malformed or has the wrong type.";
+}

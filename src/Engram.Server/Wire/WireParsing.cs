@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Engram.Server;
+
+/// <summary>
+/// Converts the loosely typed parts of Mem0 wire requests into domain values. Every failure is a
+/// <see cref="MemoryValidationException"/> naming the field, which the server answers with 400.
+/// </summary>
+internal static class WireParsing
+{
+    /// <summary>The most entries a batch update or delete accepts (Mem0's limit).</summary>
+    public const int MaxBatchSize = 1000;
+
+    private static readonly string[] ScopeKeys = ["user_id", "agent_id", "app_id", "run_id", "session_id", "userId", "agentId", "appId", "runId", "sessionId"];
+
+    /// <summary>Reads a scope identifier: a string, or a number (Mem0 coerces ids to strings); absent or null is none.</summary>
+    public static string? ScopeId(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Undefined or JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        _ => throw new MemoryValidationException($"{name} must be a string.", name),
+    };
+
+    /// <summary>Reads the top-level scope of a request (<c>session_id</c> is accepted for <c>run_id</c>).</summary>
+    public static MemoryScope Scope(IScopedRequest request) => new()
+    {
+        UserId = ScopeId(request.UserId, "user_id"),
+        AgentId = ScopeId(request.AgentId, "agent_id"),
+        AppId = ScopeId(request.AppId, "app_id"),
+        RunId = ScopeId(request.RunId, "run_id") ?? ScopeId(request.SessionId, "session_id"),
+    };
+
+    /// <summary>Mem0 Platform rejects scope ids at the top level of search and list: they belong in <c>filters</c>.</summary>
+    public static void RejectTopLevelScope(IScopedRequest request, string operation)
+    {
+        var present = new List<string>(4);
+        AddIfPresent(request.UserId, "user_id");
+        AddIfPresent(request.AgentId, "agent_id");
+        AddIfPresent(request.AppId, "app_id");
+        AddIfPresent(request.RunId, "run_id");
+        AddIfPresent(request.SessionId, "session_id");
+        if (present.Count > 0)
+        {
+            throw new MemoryValidationException(
+                $"Top-level entity parameters [{string.Join(", ", present)}] are not supported in {operation}; put them inside filters, for example {{\"filters\": {{\"user_id\": \"alice\"}}}}.",
+                present[0]);
+        }
+
+        void AddIfPresent(JsonElement value, string name)
+        {
+            if (value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+            {
+                present.Add(name);
+            }
+        }
+    }
+
+    /// <summary>Reads <c>filters</c>: a JSON object in Mem0's filter language, or nothing.</summary>
+    public static MemoryFilter? Filters(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Undefined or JsonValueKind.Null => null,
+        JsonValueKind.Object => MemoryFilter.Parse(value),
+        _ => throw new MemoryValidationException("filters must be a JSON object, for example {\"user_id\": \"alice\"}.", "filters"),
+    };
+
+    /// <summary>Reads the scope ids that an add request carries inside <c>filters</c> (the Python client may put them there).</summary>
+    public static MemoryScope ScopeFromFilters(JsonElement filters)
+    {
+        if (filters.ValueKind != JsonValueKind.Object)
+        {
+            return filters.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
+                ? new MemoryScope()
+                : throw new MemoryValidationException("filters must be a JSON object.", "filters");
+        }
+
+        string? user = null, agent = null, app = null, run = null;
+        foreach (var property in filters.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "user_id" or "userId":
+                    user = ScopeId(property.Value, "user_id");
+                    break;
+                case "agent_id" or "agentId":
+                    agent = ScopeId(property.Value, "agent_id");
+                    break;
+                case "app_id" or "appId":
+                    app = ScopeId(property.Value, "app_id");
+                    break;
+                case "run_id" or "runId" or "session_id" or "sessionId":
+                    run = ScopeId(property.Value, "run_id");
+                    break;
+            }
+        }
+
+        return new MemoryScope { UserId = user, AgentId = agent, AppId = app, RunId = run };
+    }
+
+    /// <summary>Reads metadata: a JSON object, or nothing.</summary>
+    public static IReadOnlyDictionary<string, JsonElement>? Metadata(JsonElement value) =>
+        value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : MemoryMetadata.FromJsonElement(value);
+
+    /// <summary>
+    /// Reads <c>messages</c> as Mem0 accepts them: a string (one user message), one message object, or a list of message
+    /// objects <c>{role, content, name?}</c>. A content that is not text (an image) is skipped, as messages without content are.
+    /// </summary>
+    public static IReadOnlyList<AddEventMessage> Messages(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return [new AddEventMessage(MemoryRoles.User, value.GetString()!, null)];
+            case JsonValueKind.Object:
+                return [Message(value, 0)];
+            case JsonValueKind.Array:
+                var result = new List<AddEventMessage>(value.GetArrayLength());
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new MemoryValidationException($"messages[{index}] must be an object {{\"role\", \"content\"}}.", "messages");
+                    }
+
+                    result.Add(Message(item, index++));
+                }
+
+                if (result.Count == 0)
+                {
+                    throw new MemoryValidationException("messages cannot be empty.", "messages");
+                }
+
+                return result;
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                throw new MemoryValidationException("messages are required: a string, one message or a list of messages.", "messages");
+            default:
+                throw new MemoryValidationException("messages must be a string, a message object or a list of message objects.", "messages");
+        }
+    }
+
+    private static AddEventMessage Message(JsonElement message, int index)
+    {
+        string? role = null, content = null, name = null;
+        foreach (var property in message.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "role":
+                    role = property.Value.ValueKind == JsonValueKind.String
+                        ? property.Value.GetString()
+                        : throw new MemoryValidationException($"messages[{index}].role must be a string.", "messages");
+                    break;
+                case "content":
+                    content = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => property.Value.GetString(),
+                        JsonValueKind.Object when property.Value.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String => text.GetString(),
+                        _ => null,
+                    };
+                    break;
+                case "name":
+                    name = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                    break;
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(role))
+        {
+            throw new MemoryValidationException($"messages[{index}] needs a role (user, assistant or system).", "messages");
+        }
+
+        return new AddEventMessage(role, content ?? string.Empty, name);
+    }
+
+    /// <summary>
+    /// Reads a point in time: epoch seconds (Mem0's <c>timestamp</c>), an ISO-8601 date or date-time string (UTC when no
+    /// offset is given), or nothing.
+    /// </summary>
+    public static DateTimeOffset? Timestamp(JsonElement value, string name)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Number when value.TryGetDouble(out var seconds) && double.IsFinite(seconds) && Math.Abs(seconds) < 253402300799:
+                return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+            case JsonValueKind.String when DateTimeOffset.TryParse(
+                value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed):
+                return parsed;
+            default:
+                throw new MemoryValidationException($"{name} must be epoch seconds or an ISO-8601 date-time.", name);
+        }
+    }
+
+    /// <summary>Reads a date: <c>YYYY-MM-DD</c> (an ISO date-time is cut to its date), or nothing.</summary>
+    public static DateOnly? Date(JsonElement value, string name)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                return null;
+            case JsonValueKind.String:
+                var text = value.GetString()!;
+                if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                {
+                    return date;
+                }
+
+                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dateTime))
+                {
+                    return DateOnly.FromDateTime(dateTime.UtcDateTime);
+                }
+
+                break;
+        }
+
+        throw new MemoryValidationException($"{name} must be a date in the form YYYY-MM-DD.", name);
+    }
+
+    /// <summary>Reads <c>custom_categories</c>: Mem0's list of one-entry objects <c>[{"name": "description"}]</c>, or one object.</summary>
+    public static IReadOnlyDictionary<string, string>? Categories(JsonElement value, string name = "custom_categories")
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Object:
+                var fromObject = new Dictionary<string, string>(StringComparer.Ordinal);
+                AddCategories(value, fromObject, name);
+                return fromObject;
+            case JsonValueKind.Array:
+                var fromList = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(item.GetString()))
+                    {
+                        fromList[item.GetString()!] = string.Empty;
+                    }
+                    else if (item.ValueKind == JsonValueKind.Object)
+                    {
+                        AddCategories(item, fromList, name);
+                    }
+                    else
+                    {
+                        throw new MemoryValidationException($"{name} must be a list of {{\"name\": \"description\"}} objects.", name);
+                    }
+                }
+
+                return fromList;
+            default:
+                throw new MemoryValidationException($"{name} must be a list of {{\"name\": \"description\"}} objects.", name);
+        }
+    }
+
+    private static void AddCategories(JsonElement item, Dictionary<string, string> target, string name)
+    {
+        foreach (var property in item.EnumerateObject())
+        {
+            if (string.IsNullOrWhiteSpace(property.Name) || property.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
+                throw new MemoryValidationException($"{name} entries map a category name to a text description.", name);
+            }
+
+            target[property.Name] = property.Value.GetString() ?? string.Empty;
+        }
+    }
+
+    /// <summary>Reads a list of strings (for example <c>categories</c> in search), or nothing.</summary>
+    public static IReadOnlyList<string>? Strings(JsonElement value, string name)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                return null;
+            case JsonValueKind.String:
+                return value.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            case JsonValueKind.Array:
+                var result = new List<string>();
+                foreach (var item in value.EnumerateArray())
+                {
+                    result.Add(item.ValueKind == JsonValueKind.String
+                        ? item.GetString()!
+                        : throw new MemoryValidationException($"{name} must be a list of strings.", name));
+                }
+
+                return result;
+            default:
+                throw new MemoryValidationException($"{name} must be a list of strings.", name);
+        }
+    }
+
+    /// <summary>Checks that a memory id is a UUID, as Mem0 does (400 <c>memory_id should be a valid UUID</c>).</summary>
+    public static string MemoryId(string? memoryId, string name = "memory_id")
+    {
+        if (string.IsNullOrWhiteSpace(memoryId) || !Guid.TryParse(memoryId, out _))
+        {
+            throw new MemoryValidationException($"{name} should be a valid UUID.", name);
+        }
+
+        return memoryId.Trim();
+    }
+
+    /// <summary>Whether an object's keys include a scope id (used to require ≥1 entity id in filters).</summary>
+    public static bool IsScopeKey(string key) => Array.IndexOf(ScopeKeys, key) >= 0;
+
+    /// <summary>Serializes a JSON element to compact text.</summary>
+    public static string ToJson(JsonElement value) =>
+        value.ValueKind is JsonValueKind.Undefined ? "null" : JsonSerializer.Serialize(value, ServerJsonContext.Default.JsonElement);
+}

@@ -1,0 +1,514 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics.Tensors;
+using Microsoft.Data.Sqlite;
+
+namespace Engram.Sqlite;
+
+/// <content>
+/// Searches answered from the in-memory index with the SQL paths' results: vectors (int8 and sign codes pick
+/// candidates, the stored float32 vectors score them exactly), BM25 (FTS5's formula and statistics) and entity links.
+/// </content>
+public sealed partial class SqliteMemoryStore
+{
+    /// <summary>The vector search from the index: int8 (and, for large scans, sign) codes pick candidates, SQLite's float32 vectors score them exactly.</summary>
+    private async Task<IReadOnlyList<ScoredMemoryId>?> SearchVectorsIndexedAsync(
+        MemoryQuery query, MemoryIndexFilter filter, ReadOnlyMemory<float> vector, EmbeddingModel model, int limit, CancellationToken cancellationToken)
+    {
+        var dimensions = vector.Length;
+        var queryCodes = new sbyte[dimensions];
+        var queryScale = QuantizedVectors.QuantizeInt8(vector.Span, queryCodes);
+        var querySigns = new ulong[QuantizedVectors.SignWords(dimensions)];
+        QuantizedVectors.Signs(vector.Span, querySigns);
+        var want = RescoreCount(limit);
+        long scanned = 0, bytes = 0;
+        using var session = RentSession();
+        var candidates = await SearchIndexAsync(session, query, filter, (index, partitions) =>
+        {
+            if (index.Embedder is not { } stored)
+            {
+                return new CandidateSet([], NoEmbedder: true);
+            }
+
+            if (!string.Equals(stored.Id, model.Id, StringComparison.Ordinal) || stored.Dimensions != model.Dimensions)
+            {
+                throw new EmbeddingMismatchException(stored.Id, stored.Dimensions, model.Id, model.Dimensions);
+            }
+
+            var selected = SelectVectorCandidates(partitions, filter, queryCodes, queryScale, querySigns, want, SignScanThreshold, out scanned, out bytes);
+            return new CandidateSet(selected, NoEmbedder: false);
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (candidates is null)
+        {
+            return null;
+        }
+
+        Interlocked.Increment(ref _vectorSearches);
+        Interlocked.Add(ref _vectorsScanned, scanned);
+        if (candidates.NoEmbedder || candidates.Items.Count == 0)
+        {
+            Interlocked.Add(ref _vectorBytesScanned, bytes);
+            return [];
+        }
+
+        Interlocked.Add(ref _vectorsRescored, candidates.Items.Count);
+        Interlocked.Add(ref _vectorBytesScanned, bytes + (long)candidates.Items.Count * dimensions * sizeof(float));
+        return await RescoreAsync(session, query.ProjectId, candidates.Items, vector, model, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    // How many int8 candidates are re-scored exactly: int8 rounding moves scores by about 1e-3, far less than the gap
+    // between the limit-th hit and the candidates beyond this margin.
+    private static int RescoreCount(int limit) => limit + Math.Max(16, limit / 2);
+
+    private static List<(long Seq, string Id)> SelectVectorCandidates(
+        List<MemoryIndexPartition> partitions, MemoryIndexFilter filter, sbyte[] queryCodes, float queryScale, ulong[] querySigns, int want, int signThreshold, out long scanned, out long bytes)
+    {
+        var total = 0L;
+        foreach (var partition in partitions)
+        {
+            total += partition.LiveVectors;
+        }
+
+        scanned = 0;
+        bytes = 0;
+        var dimensions = queryCodes.Length;
+        var best = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, long Seq)>(want + 1, ApproximateOrder.Instance);
+        if (total > signThreshold)
+        {
+            // Stage 1: Hamming distance of the sign codes keeps a generous shortlist; stage 2 ranks it with int8 codes.
+            var shortlist = Math.Max(want * 32, 4096);
+            var near = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, long Seq)>(shortlist + 1, ApproximateOrder.Instance);
+            var words = querySigns.Length;
+            foreach (var partition in partitions)
+            {
+                var signs = partition.Signs;
+                for (var slot = 0; slot < partition.Count; slot++)
+                {
+                    if (!partition.Alive[slot] || !partition.HasVector[slot] || !filter.Matches(partition, slot))
+                    {
+                        continue;
+                    }
+
+                    scanned++;
+                    var score = -(float)QuantizedVectors.Hamming(querySigns, signs.AsSpan(slot * words, words));
+                    Offer(near, (partition, slot), (score, partition.Seqs[slot]), shortlist);
+                }
+            }
+
+            bytes += scanned * words * sizeof(ulong);
+            foreach (var (partition, slot) in near.UnorderedItems.Select(x => x.Element))
+            {
+                var dot = QuantizedVectors.DotInt8(queryCodes, partition.Codes.AsSpan(slot * dimensions, dimensions));
+                Offer(best, (partition, slot), (dot * partition.Scales[slot] * queryScale, partition.Seqs[slot]), want);
+            }
+
+            bytes += (long)near.Count * dimensions;
+        }
+        else
+        {
+            foreach (var partition in partitions)
+            {
+                var codes = partition.Codes;
+                for (var slot = 0; slot < partition.Count; slot++)
+                {
+                    if (!partition.Alive[slot] || !partition.HasVector[slot] || !filter.Matches(partition, slot))
+                    {
+                        continue;
+                    }
+
+                    scanned++;
+                    var dot = QuantizedVectors.DotInt8(queryCodes, codes.AsSpan(slot * dimensions, dimensions));
+                    Offer(best, (partition, slot), (dot * partition.Scales[slot] * queryScale, partition.Seqs[slot]), want);
+                }
+            }
+
+            bytes += scanned * dimensions;
+        }
+
+        var result = new List<(long, string)>(best.Count);
+        foreach (var ((partition, slot), _) in best.UnorderedItems)
+        {
+            result.Add((partition.Seqs[slot], partition.Ids[slot]));
+        }
+
+        return result;
+    }
+
+    private static void Offer<T>(PriorityQueue<T, (float Score, long Seq)> heap, T item, (float Score, long Seq) priority, int capacity)
+    {
+        if (heap.Count < capacity)
+        {
+            heap.Enqueue(item, priority);
+        }
+        else if (heap.TryPeek(out _, out var worst) && ApproximateOrder.Instance.Compare(priority, worst) > 0)
+        {
+            heap.DequeueEnqueue(item, priority);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ScoredMemoryId>> RescoreAsync(
+        IndexSession session, string projectId, List<(long Seq, string Id)> candidates, ReadOnlyMemory<float> vector, EmbeddingModel model, int limit, CancellationToken cancellationToken)
+    {
+        var ids = new Dictionary<long, string>(candidates.Count);
+        foreach (var (seq, id) in candidates)
+        {
+            ids[seq] = id;
+        }
+
+        var dimensions = vector.Length;
+        var floats = ArrayPool<float>.Shared.Rent(dimensions);
+        try
+        {
+            var command = session.Rescore;
+            command.Parameters[0].Value = "[" + string.Join(',', ids.Keys.Select(s => s.ToString(CultureInfo.InvariantCulture))) + "]";
+            command.Parameters[1].Value = projectId;
+            command.Parameters[2].Value = model.Dimensions;
+            var heap = new PriorityQueue<ScoredMemoryId, ScoredMemoryId>(limit + 1, HitComparer.WorstFirst);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var blob = ReadBlob(reader, 1);
+                    if (blob.Length != dimensions * sizeof(float) || !ids.TryGetValue(reader.GetInt64(0), out var id))
+                    {
+                        continue;
+                    }
+
+                    SqliteValues.FromBlob(blob, floats.AsSpan(0, dimensions));
+                    var hit = new ScoredMemoryId(id, TensorPrimitives.Dot(vector.Span, floats.AsSpan(0, dimensions)));
+                    if (heap.Count < limit)
+                    {
+                        heap.Enqueue(hit, hit);
+                    }
+                    else if (HitComparer.WorstFirst.Compare(hit, heap.Peek()) > 0)
+                    {
+                        heap.DequeueEnqueue(hit, hit);
+                    }
+                }
+            }
+
+            var result = new List<ScoredMemoryId>(heap.Count);
+            while (heap.Count > 0)
+            {
+                result.Add(heap.Dequeue());
+            }
+
+            result.Reverse();
+            return result;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(floats);
+        }
+    }
+
+    // GetFieldValue<byte[]> copies the value; GetBytes would open an incremental blob handle per call, which is far slower.
+    private static byte[] ReadBlob(SqliteDataReader reader, int ordinal) => reader.GetFieldValue<byte[]>(ordinal);
+
+    /// <summary>BM25 from the index, computed as FTS5's <c>bm25()</c> does (same totals, document frequencies and formula).</summary>
+    private async Task<IReadOnlyList<ScoredMemoryId>?> SearchKeywordsIndexedAsync(
+        MemoryQuery query, MemoryIndexFilter filter, IReadOnlyList<string> phrases, int limit, CancellationToken cancellationToken)
+    {
+        var index = _index!;
+
+        // Each phrase must be one ASCII token, as the engine's analyzed terms are; anything else is left to FTS5.
+        var tokens = new List<string>(phrases.Count);
+        foreach (var phrase in phrases)
+        {
+            var token = SingleToken(phrase);
+            if (token is null)
+            {
+                return null;
+            }
+
+            tokens.Add(token);
+        }
+
+        // Load the partitions first: a term id exists once some loaded memory has the term.
+        using var session = RentSession();
+        if (await SearchIndexAsync(session, query, filter, (_, partitions) => partitions.Exists(p => p.HasInexactText) ? null : partitions, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        var termIds = tokens.Select(index.FindTerm).ToArray();
+        var frequencies = await GetDocumentFrequenciesAsync(session, tokens, termIds, cancellationToken).ConfigureAwait(false);
+        return await SearchIndexAsync(session, query, filter, (i, partitions) =>
+        {
+            if (i.Totals is not { } totals || partitions.Exists(p => p.HasInexactText))
+            {
+                return null;
+            }
+
+            return ScoreBm25(partitions, filter, termIds, frequencies, totals, limit);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string? SingleToken(string phrase)
+    {
+        string? token = null;
+        var i = 0;
+        while (i < phrase.Length)
+        {
+            var c = phrase[i];
+            if (c >= '\u0080')
+            {
+                return null;
+            }
+
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < phrase.Length && char.IsAsciiLetterOrDigit(phrase[i]))
+            {
+                i++;
+            }
+
+            if (token is not null)
+            {
+                return null;
+            }
+
+            token = phrase[start..i].ToLowerInvariant();
+        }
+
+        return token;
+    }
+
+    private async Task<long[]> GetDocumentFrequenciesAsync(IndexSession session, List<string> tokens, int[] termIds, CancellationToken cancellationToken)
+    {
+        var index = _index!;
+        var result = new long[tokens.Count];
+        var missing = new List<int>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (termIds[i] < 0)
+            {
+                continue;
+            }
+
+            if (index.TryGetDocumentFrequency(termIds[i], out var count))
+            {
+                result[i] = count;
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return result;
+        }
+
+        // One read transaction: the counts and the generation they are cached under come from the same snapshot.
+        using var transaction = session.Connection.BeginTransaction(deferred: true);
+        var generation = ReadGeneration(session.Connection, transaction);
+        var command = session.DocumentFrequency;
+        command.Transaction = transaction;
+        var counts = new Dictionary<int, long>();
+        foreach (var i in missing)
+        {
+            command.Parameters[0].Value = "\"" + tokens[i] + "\"";
+            result[i] = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            counts[termIds[i]] = result[i];
+        }
+
+        command.Transaction = null;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        index.CacheDocumentFrequencies(generation, counts);
+        return result;
+    }
+
+    private static List<ScoredMemoryId> ScoreBm25(
+        List<MemoryIndexPartition> partitions, MemoryIndexFilter filter, int[] termIds, long[] frequencies, (long Rows, long Tokens) totals, int limit)
+    {
+        var (rows, tokens) = totals;
+        var averageLength = (double)tokens / (double)rows;
+        var idf = new double[termIds.Length];
+        for (var i = 0; i < idf.Length; i++)
+        {
+            var value = Math.Log((rows - frequencies[i] + 0.5) / (frequencies[i] + 0.5));
+            idf[i] = value <= 0.0 ? 1e-6 : value;
+        }
+
+        var heap = new PriorityQueue<ScoredMemoryId, ScoredMemoryId>(limit + 1, KeywordOrder.WorstFirst);
+        var scores = new Dictionary<int, double>();
+        var passes = new Dictionary<int, bool>();
+        foreach (var partition in partitions)
+        {
+            var inverted = partition.GetInverted();
+            scores.Clear();
+            passes.Clear();
+            for (var i = 0; i < termIds.Length; i++)
+            {
+                if (termIds[i] < 0 || !inverted.TryGetTerm(termIds[i], out var start, out var end))
+                {
+                    continue;
+                }
+
+                for (var p = start; p < end; p++)
+                {
+                    var slot = inverted.TermSlots[p];
+                    if (!passes.TryGetValue(slot, out var pass))
+                    {
+                        pass = filter.Matches(partition, slot);
+                        passes[slot] = pass;
+                    }
+
+                    if (!pass)
+                    {
+                        continue;
+                    }
+
+                    // The expression and its evaluation order are those of FTS5's fts5Bm25Function, so scores are identical.
+                    double f = inverted.TermFrequencies[p];
+                    double d = partition.DocumentLengths[slot];
+                    var term = idf[i] * ((f * (Bm25K1 + 1.0)) / (f + Bm25K1 * (1 - Bm25B + Bm25B * d / averageLength)));
+                    scores[slot] = scores.GetValueOrDefault(slot) + term;
+                }
+            }
+
+            foreach (var (slot, score) in scores)
+            {
+                var hit = new ScoredMemoryId(partition.Ids[slot], score);
+                if (heap.Count < limit)
+                {
+                    heap.Enqueue(hit, hit);
+                }
+                else if (KeywordOrder.WorstFirst.Compare(hit, heap.Peek()) > 0)
+                {
+                    heap.DequeueEnqueue(hit, hit);
+                }
+            }
+        }
+
+        var result = new List<ScoredMemoryId>(heap.Count);
+        while (heap.Count > 0)
+        {
+            var hit = heap.Dequeue();
+            result.Add(hit with { Score = Math.Max(0, hit.Score) });
+        }
+
+        result.Reverse();
+        return result;
+    }
+
+    /// <summary>Entity links from the index, in the SQL path's order (rarest entity first, then newest memory).</summary>
+    private async Task<IReadOnlyList<EntityLink>?> FindEntityLinksIndexedAsync(
+        MemoryQuery query, MemoryIndexFilter filter, List<string> keys, int limit, CancellationToken cancellationToken)
+    {
+        var index = _index!;
+        using var session = RentSession();
+        return await SearchIndexAsync(session, query, filter, (_, partitions) =>
+        {
+            var links = new List<(string MemoryId, string Key, long Created, int EntityIndex)>();
+            var counts = new int[keys.Count];
+            for (var k = 0; k < keys.Count; k++)
+            {
+                var entityId = index.FindEntity(keys[k]);
+                if (entityId < 0)
+                {
+                    continue;
+                }
+
+                foreach (var partition in partitions)
+                {
+                    var inverted = partition.GetInverted();
+                    if (!inverted.TryGetEntity(entityId, out var start, out var end))
+                    {
+                        continue;
+                    }
+
+                    for (var p = start; p < end; p++)
+                    {
+                        var slot = inverted.EntitySlots[p];
+                        if (filter.Matches(partition, slot))
+                        {
+                            links.Add((partition.Ids[slot], keys[k], partition.CreatedTicks[slot], k));
+                            counts[k]++;
+                        }
+                    }
+                }
+            }
+
+            links.Sort((a, b) =>
+            {
+                var byCount = counts[a.EntityIndex].CompareTo(counts[b.EntityIndex]);
+                if (byCount != 0)
+                {
+                    return byCount;
+                }
+
+                var byKey = KeywordOrder.CompareBinary(a.Key, b.Key);
+                if (byKey != 0)
+                {
+                    return byKey;
+                }
+
+                var byCreated = b.Created.CompareTo(a.Created);
+                return byCreated != 0 ? byCreated : KeywordOrder.CompareBinary(a.MemoryId, b.MemoryId);
+            });
+            return links.Take(limit).Select(l => new EntityLink(l.MemoryId, l.Key, counts[l.EntityIndex])).ToList();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Orders approximate vector candidates worst first: lower score, then the greater row id.</summary>
+    private sealed class ApproximateOrder : IComparer<(float Score, long Seq)>
+    {
+        public static readonly ApproximateOrder Instance = new();
+
+        public int Compare((float Score, long Seq) x, (float Score, long Seq) y)
+        {
+            var byScore = x.Score.CompareTo(y.Score);
+            return byScore != 0 ? byScore : y.Seq.CompareTo(x.Seq);
+        }
+    }
+
+    /// <summary>Orders keyword hits worst first as SQLite's <c>ORDER BY score DESC, m.id</c> (BINARY: UTF-8 byte order) does.</summary>
+    private sealed class KeywordOrder : IComparer<ScoredMemoryId>
+    {
+        public static readonly KeywordOrder WorstFirst = new();
+
+        public int Compare(ScoredMemoryId? x, ScoredMemoryId? y)
+        {
+            ArgumentNullException.ThrowIfNull(x);
+            ArgumentNullException.ThrowIfNull(y);
+            var byScore = x.Score.CompareTo(y.Score);
+            return byScore != 0 ? byScore : CompareBinary(y.MemoryId, x.MemoryId);
+        }
+
+        /// <summary>Compares as SQLite's BINARY collation: by code point (UTF-16 ordinal differs only around surrogates).</summary>
+        public static int CompareBinary(string a, string b)
+        {
+            var length = Math.Min(a.Length, b.Length);
+            for (var i = 0; i < length; i++)
+            {
+                var x = a[i];
+                var y = b[i];
+                if (x == y)
+                {
+                    continue;
+                }
+
+                if (char.IsSurrogate(x) != char.IsSurrogate(y))
+                {
+                    return char.IsSurrogate(x) ? 1 : -1;
+                }
+
+                return x.CompareTo(y);
+            }
+
+            return a.Length.CompareTo(b.Length);
+        }
+    }
+
+    private sealed record CandidateSet(List<(long Seq, string Id)> Items, bool NoEmbedder);
+}

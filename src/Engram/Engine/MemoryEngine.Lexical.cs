@@ -1,0 +1,98 @@
+namespace Engram;
+
+/// <content>Lexical enrichment: the neighbour-turn context indexed with a memory for BM25.</content>
+public sealed partial class MemoryEngine
+{
+    /// <summary>
+    /// The text of the messages that follow position <paramref name="last"/> in <paramref name="conversation"/>, up to
+    /// <see cref="RetrievalOptions.LexicalFollowingMessages"/> of them (following-turn context of a new memory).
+    /// </summary>
+    private string FollowingText(IReadOnlyList<StoredMessage> conversation, int last)
+    {
+        var window = _core.Options.Retrieval.LexicalFollowingMessages;
+        return window == 0 ? string.Empty : string.Join(' ', conversation.Skip(last + 1).Take(window).Select(m => m.Content));
+    }
+
+    /// <summary>
+    /// The text of a fact's source messages when it differs from the fact (an extracted memory), indexed with it when
+    /// <see cref="RetrievalOptions.IndexSourceMessages"/> is on: the words the speaker actually used find the fact too.
+    /// </summary>
+    private string SourceText(ExtractedFact fact, IReadOnlyList<StoredMessage> conversation, Dictionary<string, int> position)
+    {
+        if (!_core.Options.Retrieval.IndexSourceMessages)
+        {
+            return string.Empty;
+        }
+
+        var sources = fact.SourceMessageIds.Select(id => conversation[position[id]].Content).ToList();
+        return sources.Count == 1 && string.Equals(sources[0], fact.Text, StringComparison.Ordinal) ? string.Empty : string.Join(' ', sources);
+    }
+
+    /// <summary>
+    /// Following-turn context of earlier memories (<see cref="RetrievalOptions.LexicalFollowingMessages"/>): the memories
+    /// whose last source message is one of the last messages of the scope before <paramref name="added"/> get the stems
+    /// of the new messages that fall within their window appended to their lexical text.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="scope">The scope of the new messages.</param>
+    /// <param name="recent">The scope's messages before the new ones, oldest first.</param>
+    /// <param name="added">The new messages, oldest first.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The appends, one per earlier memory; empty when the option is off or the scope has no earlier message.</returns>
+    /// <remarks>
+    /// The earlier memories are looked up among the scope's newest memories (at most 10 per message of the window, at
+    /// least 20): a message that produced more memories than that leaves the oldest of them without the context.
+    /// </remarks>
+    private async Task<IReadOnlyList<LexicalAppend>> FollowingContextAsync(
+        IMemoryStore store, MemoryScope scope, IReadOnlyList<StoredMessage> recent, IReadOnlyList<StoredMessage> added, CancellationToken cancellationToken)
+    {
+        var window = _core.Options.Retrieval.LexicalFollowingMessages;
+        if (window == 0 || recent.Count == 0 || added.Count == 0)
+        {
+            return [];
+        }
+
+        // The message at recent[r] has recent.Count - 1 - r messages after it already; it takes the new ones that still fit.
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var r = Math.Max(0, recent.Count - window); r < recent.Count; r++)
+        {
+            var take = window - (recent.Count - 1 - r);
+            var lexical = _core.Analyzer.ToLexicalText(string.Join(' ', added.Take(take).Select(m => m.Content)));
+            if (lexical.Length > 0)
+            {
+                texts[recent[r].Id] = lexical;
+            }
+        }
+
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        var query = new MemoryQuery { ProjectId = _projectId, Filter = RequestValidation.ScopeFilter(scope) };
+        var page = await store.ListAsync(query, 0, Math.Max(20, window * 10), cancellationToken).ConfigureAwait(false);
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var r = 0; r < recent.Count; r++)
+        {
+            order[recent[r].Id] = r;
+        }
+
+        var appends = new List<LexicalAppend>();
+        foreach (var item in page.Items)
+        {
+            if (item.Scope != scope)
+            {
+                continue;
+            }
+
+            // The window follows the memory's last source message.
+            var last = item.SourceMessageIds.Where(order.ContainsKey).Select(id => order[id]).DefaultIfEmpty(-1).Max();
+            if (last >= 0 && texts.TryGetValue(recent[last].Id, out var text))
+            {
+                appends.Add(new LexicalAppend(item.Id, text));
+            }
+        }
+
+        return appends;
+    }
+}
