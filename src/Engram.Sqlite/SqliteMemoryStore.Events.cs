@@ -14,7 +14,8 @@ public sealed partial class SqliteMemoryStore : IEventStore
     private const string StatusFailed = "FAILED";
 
     private const string EventColumns = """
-        id, project_id, event_type, status, payload, results, error, attempts, created_at, updated_at, started_at, completed_at, latency_ms
+        id, project_id, event_type, status, payload, results, error, attempts, created_at, updated_at, started_at, completed_at, latency_ms,
+        input_tokens, output_tokens, model_calls
         """;
 
     /// <inheritdoc/>
@@ -30,7 +31,8 @@ public sealed partial class SqliteMemoryStore : IEventStore
             using var command = connection.CreateCommand();
             command.CommandText = $"""
                 INSERT INTO events ({EventColumns})
-                VALUES (@id, @project, @event_type, @status, @payload, @results, @error, @attempts, @created_at, @updated_at, @started_at, @completed_at, @latency_ms);
+                VALUES (@id, @project, @event_type, @status, @payload, @results, @error, @attempts, @created_at, @updated_at, @started_at, @completed_at, @latency_ms,
+                        @input_tokens, @output_tokens, @model_calls);
                 """;
             command.Parameters.AddWithValue("@id", storedEvent.Id);
             command.Parameters.AddWithValue("@project", storedEvent.ProjectId);
@@ -45,6 +47,9 @@ public sealed partial class SqliteMemoryStore : IEventStore
             command.Parameters.AddWithValue("@started_at", storedEvent.StartedAt is { } started ? SqliteValues.FormatTimestamp(started) : DBNull.Value);
             command.Parameters.AddWithValue("@completed_at", storedEvent.CompletedAt is { } completed ? SqliteValues.FormatTimestamp(completed) : DBNull.Value);
             command.Parameters.AddWithValue("@latency_ms", (object?)storedEvent.LatencyMilliseconds ?? DBNull.Value);
+            command.Parameters.AddWithValue("@input_tokens", (object?)storedEvent.Usage?.InputTokens ?? DBNull.Value);
+            command.Parameters.AddWithValue("@output_tokens", (object?)storedEvent.Usage?.OutputTokens ?? DBNull.Value);
+            command.Parameters.AddWithValue("@model_calls", (object?)storedEvent.Usage?.Calls ?? DBNull.Value);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
@@ -179,6 +184,37 @@ public sealed partial class SqliteMemoryStore : IEventStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task<IReadOnlyList<string>> RetryEventsAsync(string projectId, string? eventId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(projectId);
+        return ExecuteAsync("retry_events", write: true, async connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                UPDATE events SET status = '{StatusPending}', error = NULL, updated_at = @now, completed_at = NULL, latency_ms = NULL
+                WHERE project_id = @project AND status = '{StatusFailed}' AND (@id IS NULL OR id = @id)
+                RETURNING id;
+                """;
+            command.Parameters.AddWithValue("@project", projectId);
+            command.Parameters.AddWithValue("@id", (object?)eventId ?? DBNull.Value);
+            command.Parameters.AddWithValue("@now", SqliteValues.FormatTimestamp(_timeProvider.GetUtcNow()));
+            var ids = new List<string>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    ids.Add(reader.GetString(0));
+                }
+            }
+
+            return (IReadOnlyList<string>)ids;
+        }, cancellationToken);
+    }
+
     /// <summary>
     /// Inside <see cref="WriteAsync"/>'s transaction: marks the batch's event succeeded with the inserted memories as
     /// results, or throws <see cref="EventConflictException"/> (rolling the whole batch back) when it already finished.
@@ -201,6 +237,18 @@ public sealed partial class SqliteMemoryStore : IEventStore
         if (!await FinishEventAsync(connection, batch.ProjectId, eventId, StatusSucceeded, ResultsToJson(results), null, cancellationToken).ConfigureAwait(false))
         {
             throw new EventConflictException(eventId);
+        }
+
+        if (batch.CompletesEventUsage is { } usage)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE events SET input_tokens = @input, output_tokens = @output, model_calls = @calls WHERE project_id = @project AND id = @id;";
+            command.Parameters.AddWithValue("@project", batch.ProjectId);
+            command.Parameters.AddWithValue("@id", eventId);
+            command.Parameters.AddWithValue("@input", usage.InputTokens);
+            command.Parameters.AddWithValue("@output", usage.OutputTokens);
+            command.Parameters.AddWithValue("@calls", usage.Calls);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -273,6 +321,7 @@ public sealed partial class SqliteMemoryStore : IEventStore
                     StartedAt = NullableTimestamp(reader, 10),
                     CompletedAt = NullableTimestamp(reader, 11),
                     LatencyMilliseconds = NullableDouble(reader, 12),
+                    Usage = ReadUsage(reader),
                 });
             }
         }
@@ -282,6 +331,9 @@ public sealed partial class SqliteMemoryStore : IEventStore
 
     private static DateTimeOffset? NullableTimestamp(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : SqliteValues.ParseTimestamp(reader.GetString(ordinal));
+
+    private static ModelUsage? ReadUsage(SqliteDataReader reader) =>
+        reader.IsDBNull(15) ? null : new ModelUsage(reader.GetInt64(13), reader.GetInt64(14), reader.GetInt32(15));
 
     private static double? NullableDouble(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 

@@ -73,12 +73,12 @@ public sealed partial class SqliteMemoryStore
         scanned = 0;
         bytes = 0;
         var dimensions = queryCodes.Length;
-        var best = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, long Seq)>(want + 1, ApproximateOrder.Instance);
+        var best = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, string Id)>(want + 1, ApproximateOrder.Instance);
         if (total > signThreshold)
         {
             // Stage 1: Hamming distance of the sign codes keeps a generous shortlist; stage 2 ranks it with int8 codes.
             var shortlist = Math.Max(want * 32, 4096);
-            var near = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, long Seq)>(shortlist + 1, ApproximateOrder.Instance);
+            var near = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, string Id)>(shortlist + 1, ApproximateOrder.Instance);
             var words = querySigns.Length;
             foreach (var partition in partitions)
             {
@@ -92,7 +92,7 @@ public sealed partial class SqliteMemoryStore
 
                     scanned++;
                     var score = -(float)QuantizedVectors.Hamming(querySigns, signs.AsSpan(slot * words, words));
-                    Offer(near, (partition, slot), (score, partition.Seqs[slot]), shortlist);
+                    Offer(near, (partition, slot), (score, partition.Ids[slot]), shortlist);
                 }
             }
 
@@ -100,7 +100,7 @@ public sealed partial class SqliteMemoryStore
             foreach (var (partition, slot) in near.UnorderedItems.Select(x => x.Element))
             {
                 var dot = QuantizedVectors.DotInt8(queryCodes, partition.Codes.AsSpan(slot * dimensions, dimensions));
-                Offer(best, (partition, slot), (dot * partition.Scales[slot] * queryScale, partition.Seqs[slot]), want);
+                Offer(best, (partition, slot), (dot * partition.Scales[slot] * queryScale, partition.Ids[slot]), want);
             }
 
             bytes += (long)near.Count * dimensions;
@@ -119,7 +119,7 @@ public sealed partial class SqliteMemoryStore
 
                     scanned++;
                     var dot = QuantizedVectors.DotInt8(queryCodes, codes.AsSpan(slot * dimensions, dimensions));
-                    Offer(best, (partition, slot), (dot * partition.Scales[slot] * queryScale, partition.Seqs[slot]), want);
+                    Offer(best, (partition, slot), (dot * partition.Scales[slot] * queryScale, partition.Ids[slot]), want);
                 }
             }
 
@@ -135,7 +135,7 @@ public sealed partial class SqliteMemoryStore
         return result;
     }
 
-    private static void Offer<T>(PriorityQueue<T, (float Score, long Seq)> heap, T item, (float Score, long Seq) priority, int capacity)
+    private static void Offer<T>(PriorityQueue<T, (float Score, string Id)> heap, T item, (float Score, string Id) priority, int capacity)
     {
         if (heap.Count < capacity)
         {
@@ -460,15 +460,18 @@ public sealed partial class SqliteMemoryStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Orders approximate vector candidates worst first: lower score, then the greater row id.</summary>
-    private sealed class ApproximateOrder : IComparer<(float Score, long Seq)>
+    /// <summary>
+    /// Orders approximate vector candidates worst first: lower score, then the greater id, as <see cref="HitComparer"/>
+    /// orders exact hits, so that among identical vectors (equal codes) the ones the exact scan keeps are kept.
+    /// </summary>
+    private sealed class ApproximateOrder : IComparer<(float Score, string Id)>
     {
         public static readonly ApproximateOrder Instance = new();
 
-        public int Compare((float Score, long Seq) x, (float Score, long Seq) y)
+        public int Compare((float Score, string Id) x, (float Score, string Id) y)
         {
             var byScore = x.Score.CompareTo(y.Score);
-            return byScore != 0 ? byScore : y.Seq.CompareTo(x.Seq);
+            return byScore != 0 ? byScore : string.CompareOrdinal(y.Id, x.Id);
         }
     }
 

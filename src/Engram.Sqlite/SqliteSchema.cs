@@ -188,6 +188,13 @@ internal static class SqliteSchema
             UNIQUE (project_id, id)
         );
         """,
+
+        // 3: language-model usage per event (issue 4).
+        """
+        ALTER TABLE events ADD COLUMN input_tokens INTEGER;
+        ALTER TABLE events ADD COLUMN output_tokens INTEGER;
+        ALTER TABLE events ADD COLUMN model_calls INTEGER;
+        """,
     ];
 
     /// <summary>Gets the schema version this code creates and understands.</summary>

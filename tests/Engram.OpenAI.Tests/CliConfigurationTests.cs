@@ -1,3 +1,4 @@
+using Engram.Testing;
 using Engram.Cli;
 
 namespace Engram.OpenAI.Tests;

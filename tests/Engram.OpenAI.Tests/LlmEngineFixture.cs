@@ -1,3 +1,4 @@
+using Engram.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

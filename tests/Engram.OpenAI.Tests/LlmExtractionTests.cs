@@ -1,3 +1,4 @@
+using Engram.Testing;
 namespace Engram.OpenAI.Tests;
 
 public sealed class LlmExtractionTests

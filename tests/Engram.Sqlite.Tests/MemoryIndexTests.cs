@@ -67,6 +67,27 @@ public sealed class MemoryIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task SearchVectorsAsync_ManyIdenticalVectors_KeepsTheSameTiesAsTheSqlPath()
+    {
+        var indexed = _database.Open();
+        var plain = _database.Open(o => o.InMemoryIndex = false);
+        var random = new Random(15);
+        var vector = RandomUnit(random);
+
+        // Ids in an order unrelated to insertion order, all with the same vector: only the tie-break decides.
+        var records = Enumerable.Range(0, 120)
+            .Select(i => TestData.Record(TestData.Item(Guid.NewGuid().ToString(), "same", MemoryScope.ForUser("u1")), vector))
+            .ToArray();
+        await indexed.WriteAsync(TestData.Inserts(records));
+
+        var query = TestData.Query(MemoryFilter.Parse("""{"user_id": "u1"}"""));
+        foreach (var limit in new[] { 1, 10, 50 })
+        {
+            Assert.Equal(await plain.SearchVectorsAsync(query, vector, Model, limit), await indexed.SearchVectorsAsync(query, vector, Model, limit));
+        }
+    }
+
+    [Fact]
     public async Task Searches_AfterOwnWrites_MatchSqlResults()
     {
         var indexed = _database.Open();
@@ -93,6 +114,53 @@ public sealed class MemoryIndexTests : IDisposable
         foreach (var filter in filters)
         {
             await AssertSameResultsAsync(indexed, plain, filter, seed: 7);
+        }
+    }
+
+    [Fact]
+    public async Task Searches_InterleavedWithManySmallWrites_MatchSqlResults()
+    {
+        var indexed = _database.Open();
+        var plain = _database.Open(o => o.InMemoryIndex = false);
+        await SeedAsync(indexed, seed: 20);
+        var random = new Random(21);
+        var live = Enumerable.Range(0, 400).Select(i => $"m{i:D4}").ToList();
+        var user1 = MemoryFilter.Parse("""{"user_id": "u1"}""");
+        var everyone = MemoryFilter.Parse("""{"user_id": "*"}""");
+        string[] users = ["u1", "u2", "u3"];
+        for (var round = 0; round < 40; round++)
+        {
+            // Searches first, so the partitions are loaded and later writes are applied to them incrementally.
+            await AssertSameResultsAsync(indexed, plain, round % 3 == 0 ? everyone : user1, seed: 100 + round);
+
+            var inserts = Enumerable.Range(0, random.Next(4)).Select(i => Record(random, $"r{round}-{i}", MemoryScope.ForUser(users[random.Next(users.Length)]))).ToList();
+            var updates = Enumerable.Range(0, random.Next(3)).Select(_ => live[random.Next(live.Count)]).Distinct()
+                .Select(id => random.Next(3) switch
+                {
+                    0 => Record(random, id, MemoryScope.ForUser(users[random.Next(users.Length)])),
+                    1 => Record(random, id, MemoryScope.ForUser("u1")) with { Embedding = ReadOnlyMemory<float>.Empty, Entities = null },
+                    _ => Record(random, id, MemoryScope.ForUser("u2")) with { Entities = null },
+                })
+                .ToList();
+            var touched = updates.Select(u => u.Item.Id).ToHashSet();
+            var supersessions = Enumerable.Range(0, random.Next(3)).Select(_ => live[random.Next(live.Count)]).Where(id => !touched.Contains(id)).Distinct()
+                .Select(id => new MemorySupersession(id, "m0001", TestData.T0)).ToList();
+            var appends = Enumerable.Range(0, random.Next(4))
+                .Select(_ => random.Next(3) == 0 && inserts.Count > 0 ? inserts[0].Item.Id : live[random.Next(live.Count)])
+                .Select(id => new LexicalAppend(id, Vocabulary[random.Next(Vocabulary.Length)] + " " + Vocabulary[random.Next(Vocabulary.Length)]))
+                .ToList();
+            var deletes = random.Next(4) == 0 ? live.Where(id => !touched.Contains(id)).Skip(random.Next(live.Count - 10)).Take(1).ToList() : [];
+            await indexed.WriteAsync(new MemoryWriteBatch
+            {
+                ProjectId = TestData.Project,
+                Inserts = inserts,
+                Updates = updates,
+                Supersessions = supersessions,
+                LexicalAppends = appends,
+                Deletes = deletes,
+            });
+            live.AddRange(inserts.Select(r => r.Item.Id));
+            live.RemoveAll(deletes.Contains);
         }
     }
 

@@ -1,6 +1,6 @@
 // Starts the real `engram serve` process on a free loopback port (port 0, read back from its first output line) over a
 // temporary data directory, and stops it again. The CLI is the built Engram.Cli.dll: ENGRAM_CLI_DLL when set, else the
-// newest of artifacts/bin/Engram.Cli/{release,debug}/Engram.Cli.dll.
+// newest of artifacts/bin/Engram.Cli/{release,debug}/Engram.Cli.dll. `env` adds settings (ENGRAM__MCP__DEFAULTUSERID=…).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,11 +22,11 @@ function findCli() {
   return candidates[0];
 }
 
-export async function startEngram({ timeoutMs = 60000 } = {}) {
+export async function startEngram({ timeoutMs = 60000, env = {} } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'engram-e2e-'));
   const apiKey = `m0-e2e-${randomBytes(16).toString('hex')}`;
   const child = spawn('dotnet', [findCli(), 'serve', '--urls', 'http://127.0.0.1:0', '--data', dataDir], {
-    env: { ...process.env, ENGRAM_API_KEY: apiKey, DOTNET_NOLOGO: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
+    env: { ...process.env, ENGRAM_API_KEY: apiKey, DOTNET_NOLOGO: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -75,4 +75,14 @@ public interface IEventStore
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="true"/> when the event changed; <see langword="false"/> when it is unknown or not running.</returns>
     Task<bool> ReleaseEventAsync(string projectId, string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts failed events back in the queue (FAILED → PENDING, error cleared) so they are processed again; their raw
+    /// messages were kept in the payload, so nothing is lost by a failure.
+    /// </summary>
+    /// <param name="projectId">The project (tenant) id.</param>
+    /// <param name="eventId">One event to retry, or <see langword="null"/> for every failed event of the project.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The ids of the events put back; empty when none was failed.</returns>
+    Task<IReadOnlyList<string>> RetryEventsAsync(string projectId, string? eventId, CancellationToken cancellationToken = default);
 }

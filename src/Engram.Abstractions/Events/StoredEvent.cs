@@ -49,6 +49,9 @@ public sealed record StoredEvent
     /// <summary>Gets the processing time in milliseconds (from the last start to completion), once finished.</summary>
     public double? LatencyMilliseconds { get; init; }
 
+    /// <summary>Gets the language-model tokens the event's work spent, when a model was called.</summary>
+    public ModelUsage? Usage { get; init; }
+
     /// <summary>Gets a value indicating whether the event succeeded or failed.</summary>
     public bool IsFinished => Status is StoredEventStatus.Succeeded or StoredEventStatus.Failed;
 }

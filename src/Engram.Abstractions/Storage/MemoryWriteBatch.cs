@@ -39,6 +39,9 @@ public sealed record MemoryWriteBatch
     /// </summary>
     public string? CompletesEventId { get; init; }
 
+    /// <summary>Gets the language-model usage to record on the event named by <see cref="CompletesEventId"/>, if any.</summary>
+    public ModelUsage? CompletesEventUsage { get; init; }
+
     /// <summary>Gets a value indicating whether the batch changes nothing.</summary>
     public bool IsEmpty => Messages.Count == 0 && Inserts.Count == 0 && Updates.Count == 0 && Supersessions.Count == 0 && Deletes.Count == 0 && History.Count == 0 && LexicalAppends.Count == 0;
 }

@@ -9,6 +9,7 @@ namespace Engram.Cli.Output;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(AddResultDto))]
+[JsonSerializable(typeof(IReadOnlyList<EventDto>))]
 [JsonSerializable(typeof(SearchResultDto))]
 [JsonSerializable(typeof(ListResultDto))]
 [JsonSerializable(typeof(MemoryDto))]

@@ -206,3 +206,6 @@ internal sealed record CategoryScoresDto(
         return new CategoryScoresDto(Round(scores.Overall), Round(scores.For(1)), Round(scores.For(2)), Round(scores.For(3)), Round(scores.For(4)));
     }
 }
+
+/// <summary>An asynchronous add event as <c>engram events</c> prints it.</summary>
+internal sealed record EventDto(string Id, string Status, int Attempts, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, int Results, long? InputTokens, long? OutputTokens);

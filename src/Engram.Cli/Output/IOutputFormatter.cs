@@ -37,6 +37,10 @@ internal interface IOutputFormatter
     /// <param name="count">The number of memories deleted.</param>
     void WriteDeletedAll(MemoryScope scope, int count);
 
+    /// <summary>Writes asynchronous add events (id, status, attempts, error, token usage).</summary>
+    /// <param name="events">The events.</param>
+    void WriteEvents(IReadOnlyList<StoredEvent> events);
+
     /// <summary>Reports one acknowledged import add (json: one line, flushed at once; table: nothing).</summary>
     /// <param name="acknowledgement">The add.</param>
     void WriteImportAcknowledgement(LocomoAcknowledgement acknowledgement);

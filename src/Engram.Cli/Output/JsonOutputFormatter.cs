@@ -47,6 +47,19 @@ internal sealed class JsonOutputFormatter(TextWriter writer) : IOutputFormatter
         Write(new DeleteResultDto("Memory deleted successfully!", memoryId, null), CliJsonContext.Default.DeleteResultDto);
 
     /// <inheritdoc/>
+    public void WriteEvents(IReadOnlyList<StoredEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        Write<IReadOnlyList<EventDto>>(events.Select(ToEventDto).ToList(), CliJsonContext.Default.IReadOnlyListEventDto);
+    }
+
+    /// <summary>Maps an event to its printed shape.</summary>
+    /// <param name="e">The event.</param>
+    /// <returns>The DTO.</returns>
+    internal static EventDto ToEventDto(StoredEvent e) =>
+        new(e.Id, e.Status.ToString().ToUpperInvariant(), e.Attempts, e.Error, e.CreatedAt, e.CompletedAt, e.Results.Count, e.Usage?.InputTokens, e.Usage?.OutputTokens);
+
+    /// <inheritdoc/>
     public void WriteDeletedAll(MemoryScope scope, int count) =>
         Write(new DeleteResultDto("Memories deleted successfully!", null, count), CliJsonContext.Default.DeleteResultDto);
 

@@ -159,6 +159,31 @@ internal sealed class TableOutputFormatter : IOutputFormatter
     public void WriteDeleted(string memoryId) => WriteLine($"Deleted memory '{memoryId}'.");
 
     /// <inheritdoc/>
+    public void WriteEvents(IReadOnlyList<StoredEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            WriteLine("No events.");
+            return;
+        }
+
+        var table = NewTable("id", "status", "attempts", "results", "tokens in/out", "error");
+        foreach (var e in events.Select(JsonOutputFormatter.ToEventDto))
+        {
+            table.AddRow(
+                Cell(e.Id),
+                Cell(e.Status),
+                Cell(e.Attempts.ToString(CultureInfo.InvariantCulture)),
+                Cell(e.Results.ToString(CultureInfo.InvariantCulture)),
+                Cell(e.InputTokens is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{e.InputTokens}/{e.OutputTokens}")),
+                Cell(e.Error ?? "-"));
+        }
+
+        _console.Write(table);
+    }
+
+    /// <inheritdoc/>
     public void WriteDeletedAll(MemoryScope scope, int count) =>
         WriteLine(string.Create(CultureInfo.InvariantCulture, $"Deleted {count} memories of {scope}."));
 

@@ -12,6 +12,10 @@ internal static class EventEndpoints
             .WithSummary("Poll an asynchronous add: PENDING, RUNNING, SUCCEEDED (with results) or FAILED (with error).");
         app.MapGet("/v1/events/", ListAsync).WithName("ListEvents").WithTags("Events").RequireAuthorization()
             .WithSummary("List the project's events, newest first, page by page.");
+        app.MapPost("/v1/event/{eventId}/retry/", RetryOneAsync).WithName("RetryEvent").WithTags("Events").RequireAuthorization()
+            .WithSummary("Run a FAILED event again (its messages were kept); 409 when it is not failed.");
+        app.MapPost("/v1/events/retry/", RetryFailedAsync).WithName("RetryFailedEvents").WithTags("Events").RequireAuthorization()
+            .WithSummary("Run every FAILED event of the project again.");
         return app;
     }
 
@@ -21,6 +25,41 @@ internal static class EventEndpoints
         await events.GetEventAsync(tenant.ProjectId, eventId, cancellationToken) is { } storedEvent
             ? TypedResults.Ok(WireMapper.ToEvent(storedEvent))
             : MemoryEndpoints.NotFound("Event not found.");
+
+    /// <summary><c>POST /v1/event/{id}/retry/</c>: back to PENDING and into the worker's queue.</summary>
+    internal static async Task<Results<Accepted<RetryResponse>, ProblemHttpResult>> RetryOneAsync(
+        string eventId, Tenant tenant, IEventStore events, AddEventQueue queue, CancellationToken cancellationToken)
+    {
+        if (await events.GetEventAsync(tenant.ProjectId, eventId, cancellationToken) is not { } storedEvent)
+        {
+            return MemoryEndpoints.NotFound("Event not found.");
+        }
+
+        var retried = await events.RetryEventsAsync(tenant.ProjectId, eventId, cancellationToken);
+        if (retried.Count == 0)
+        {
+            return TypedResults.Problem(
+                detail: $"Only FAILED events can be retried; this one is {WireMapper.StatusName(storedEvent.Status)}.",
+                statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["error"] = "not failed" });
+        }
+
+        queue.Notify(tenant.ProjectId, eventId);
+        return TypedResults.Accepted($"/v1/event/{eventId}/", new RetryResponse("Event queued again.", retried));
+    }
+
+    /// <summary><c>POST /v1/events/retry/</c>: every failed event of the project.</summary>
+    internal static async Task<Accepted<RetryResponse>> RetryFailedAsync(
+        Tenant tenant, IEventStore events, AddEventQueue queue, CancellationToken cancellationToken)
+    {
+        var retried = await events.RetryEventsAsync(tenant.ProjectId, null, cancellationToken);
+        foreach (var id in retried)
+        {
+            queue.Notify(tenant.ProjectId, id);
+        }
+
+        return TypedResults.Accepted("/v1/events/", new RetryResponse($"{retried.Count} events queued again.", retried));
+    }
 
     /// <summary><c>GET /v1/events/?page=&amp;page_size=</c>.</summary>
     internal static async Task<Ok<PageResponse<EventResponse>>> ListAsync(

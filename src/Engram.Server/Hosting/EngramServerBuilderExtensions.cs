@@ -86,8 +86,13 @@ public static class EngramServerBuilderExtensions
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<ApiKeyRateLimiter>((options, limiter) => limiter.Configure(options));
 
+        // MCP at /mcp (stateless Streamable HTTP): the tools, and their options from Engram:Mcp (default user id).
+        services.AddOptions<Engram.Mcp.MemoryToolsOptions>().BindConfiguration(McpEndpoints.OptionsSection);
+        services.TryAddSingleton<McpToolSet>();
+
         // Asynchronous adds.
         services.TryAddSingleton<AddEventQueue>();
+        services.TryAddSingleton<AddEventProcessor>();
         services.AddHostedService<AddEventWorker>();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
@@ -119,7 +124,7 @@ public static class EngramServerBuilderExtensions
 
     /// <summary>
     /// Adds the middleware (errors, body limit, authentication, authorization, rate limiting) and maps every route:
-    /// the Mem0 Platform API, its legacy routes, <c>/openapi/v1.json</c> and <c>/healthz</c>.
+    /// the Mem0 Platform API, its legacy routes, MCP at <c>/mcp</c>, <c>/openapi/v1.json</c> and <c>/healthz</c>.
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The same application.</returns>
@@ -166,6 +171,7 @@ public static class EngramServerBuilderExtensions
         app.MapFeedbackEndpoints();
         app.MapExportEndpoints();
         app.MapProjectEndpoints();
+        app.MapMcpEndpoints();
         return app;
     }
 

@@ -258,7 +258,16 @@ internal sealed record EventResponse
     public string? Error { get; init; }
 
     public required int Attempts { get; init; }
+
+    /// <summary>Engram extension: the language-model tokens the event spent (<c>null</c> offline).</summary>
+    public UsageResponse? Usage { get; init; }
 }
+
+/// <summary>Language-model usage of an event.</summary>
+internal sealed record UsageResponse(long InputTokens, long OutputTokens, int Calls);
+
+/// <summary><c>POST /v1/event/{id}/retry/</c> and <c>POST /v1/events/retry/</c>: the events put back in the queue.</summary>
+internal sealed record RetryResponse(string Message, IReadOnlyList<string> EventIds);
 
 /// <summary><c>POST /v1/feedback/</c>.</summary>
 internal sealed record FeedbackResponse(string Id, string? Feedback, string? FeedbackReason);

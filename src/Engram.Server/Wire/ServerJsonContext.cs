@@ -39,6 +39,7 @@ namespace Engram.Server;
 [JsonSerializable(typeof(IReadOnlyList<HistoryResponse>))]
 [JsonSerializable(typeof(EntitiesResponse))]
 [JsonSerializable(typeof(EventResponse))]
+[JsonSerializable(typeof(RetryResponse))]
 [JsonSerializable(typeof(PageResponse<EventResponse>))]
 [JsonSerializable(typeof(FeedbackResponse))]
 [JsonSerializable(typeof(ExportCreatedResponse))]

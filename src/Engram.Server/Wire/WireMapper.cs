@@ -99,6 +99,7 @@ internal static class WireMapper
             CompletedAt = storedEvent.CompletedAt,
             Latency = storedEvent.LatencyMilliseconds is { } latency ? Math.Round(latency, 3) : null,
             Error = storedEvent.Error,
+            Usage = storedEvent.Usage is { } usage ? new UsageResponse(usage.InputTokens, usage.OutputTokens, usage.Calls) : null,
             Attempts = storedEvent.Attempts,
         };
     }

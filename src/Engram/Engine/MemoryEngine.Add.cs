@@ -165,6 +165,7 @@ public sealed partial class MemoryEngine
                 Supersessions = supersessions,
                 History = history,
                 CompletesEventId = request.EventId,
+                CompletesEventUsage = extraction.Usage,
                 LexicalAppends = await FollowingContextAsync(store, scope, recent, stored, cancellationToken).ConfigureAwait(false),
             },
             cancellationToken).ConfigureAwait(false);

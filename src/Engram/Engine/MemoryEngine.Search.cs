@@ -244,20 +244,28 @@ public sealed partial class MemoryEngine
             return items;
         }
 
+        // Every hit of the pool scores the candidates it names; only the best top_k hits become new candidates (each one
+        // costs a fetch).
         var hits = await store.SearchKeywordsAsync(query, expansion, PoolSize(topK), cancellationToken).ConfigureAwait(false);
         var added = new List<string>();
         var rank = 0;
         foreach (var hit in hits)
         {
+            rank++;
             if (!candidates.TryGetValue(hit.MemoryId, out var c))
             {
+                if (rank > topK)
+                {
+                    continue;
+                }
+
                 c = new CandidateSignals(hit.MemoryId);
                 candidates[hit.MemoryId] = c;
                 added.Add(hit.MemoryId);
             }
 
             c.Feedback = hit.Score;
-            c.FeedbackRank = ++rank;
+            c.FeedbackRank = rank;
         }
 
         if (added.Count == 0)

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Engram.OpenAI.Tests;
+namespace Engram.Testing;
 
 /// <summary>
 /// TEST DOUBLE — not a language model. A scripted HTTP server on loopback that speaks the OpenAI wire protocol

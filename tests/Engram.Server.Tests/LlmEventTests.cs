@@ -1,0 +1,117 @@
+using Engram.Testing;
+
+namespace Engram.Server.Tests;
+
+/// <summary>A server whose language model and embedder are the scripted OpenAI-compatible test server.</summary>
+public sealed class LlmServerFixture : IAsyncLifetime
+{
+    public ScriptedOpenAIServer Model { get; private set; } = null!;
+
+    public LlmServerFactory Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Model = await ScriptedOpenAIServer.StartAsync();
+        Server = new LlmServerFactory(new()
+        {
+            ["Engram:Llm:Provider"] = "vllm",
+            ["Engram:Llm:BaseUrl"] = Model.BaseUrl.ToString(),
+            ["Engram:Llm:Model"] = "scripted-chat",
+            ["Engram:Llm:TimeoutSeconds"] = "1",
+            ["Engram:Llm:RetryDelayMilliseconds"] = "1",
+            ["Engram:Llm:MaxRetries"] = "10",
+            ["Engram:Embedder:Provider"] = "vllm",
+            ["Engram:Embedder:BaseUrl"] = Model.BaseUrl.ToString(),
+            ["Engram:Embedder:Model"] = "scripted-embed",
+            ["Engram:Server:RateLimitPermits"] = "0",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Model.DisposeAsync();
+    }
+}
+
+public sealed class LlmServerFactory(Dictionary<string, string?> settings) : EngramServerFactory(settings);
+
+public sealed class LlmEventTests(LlmServerFixture fixture) : IClassFixture<LlmServerFixture>
+{
+    private static async Task<JsonNode> WaitForEventAsync(HttpClient client, string eventId, TimeSpan timeout)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + timeout;
+        while (true)
+        {
+            var evt = await (await client.GetAsync($"/v1/event/{eventId}/")).JsonAsync();
+            var status = evt["status"]!.GetValue<string>();
+            if (status is "SUCCEEDED" or "FAILED" || TimeProvider.System.GetUtcNow() > deadline)
+            {
+                return evt;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task AsyncAdds_WithThirtyPercentModelFaults_AllSucceedAndNothingIsLost()
+    {
+        fixture.Model.FaultRate = 0.3;
+        var client = fixture.Server.CreateAuthorizedClient();
+        var eventIds = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            var queued = await (await client.PostJsonAsync("/v3/memories/add/", $$"""
+                {"messages":[{"role":"user","content":"Fact number {{i}}: item {{i}} is stored in box {{i}}","name":"Ana"}],"user_id":"faults"}
+                """)).JsonAsync();
+            Assert.Equal("PENDING", queued["status"]!.GetValue<string>());
+            eventIds.Add(queued["event_id"]!.GetValue<string>());
+        }
+
+        var events = new List<JsonNode>();
+        foreach (var id in eventIds)
+        {
+            events.Add(await WaitForEventAsync(client, id, TimeSpan.FromMinutes(3)));
+        }
+
+        fixture.Model.FaultRate = 0;
+        Assert.All(events, e => Assert.Equal("SUCCEEDED", e["status"]!.GetValue<string>()));
+        Assert.All(events, e => Assert.True(e["usage"]!["calls"]!.GetValue<int>() >= 1));
+        Assert.True(fixture.Model.FaultsInjected.Values.Sum() >= 20, $"{fixture.Model.FaultsInjected.Values.Sum()} faults injected");
+
+        var list = await (await client.PostJsonAsync("/v3/memories/?page_size=1", """{"filters":{"user_id":"faults"}}""")).JsonAsync();
+        Assert.Equal(200, list["count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task FailedEvent_IsRetriedOverRestAndSucceeds()
+    {
+        fixture.Model.FaultRate = 0;
+        var client = fixture.Server.CreateAuthorizedClient();
+        for (var i = 0; i < 11; i++)
+        {
+            fixture.Model.Script.Enqueue(_ => ScriptedReply.Status(500));
+        }
+
+        var queued = await (await client.PostJsonAsync("/v3/memories/add/", """
+            {"messages":[{"role":"user","content":"I keep bees on my roof","name":"Ana"}],"user_id":"retry-user"}
+            """)).JsonAsync();
+        var eventId = queued["event_id"]!.GetValue<string>();
+        var failed = await WaitForEventAsync(client, eventId, TimeSpan.FromMinutes(1));
+        Assert.Equal("FAILED", failed["status"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(failed["error"]?.GetValue<string>()));
+        Assert.DoesNotContain("Exception", failed["error"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var retried = await (await client.PostAsync($"/v1/event/{eventId}/retry/", null)).JsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal(eventId, retried["event_ids"]![0]!.GetValue<string>());
+        var succeeded = await WaitForEventAsync(client, eventId, TimeSpan.FromMinutes(1));
+        Assert.Equal("SUCCEEDED", succeeded["status"]!.GetValue<string>());
+        Assert.Contains("bees", succeeded["results"]![0]!["data"]!["memory"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        await (await client.PostAsync($"/v1/event/{eventId}/retry/", null)).ErrorAsync(HttpStatusCode.Conflict);
+        await (await client.PostAsync("/v1/event/00000000-0000-7000-8000-000000000000/retry/", null)).ErrorAsync(HttpStatusCode.NotFound);
+        var none = await (await client.PostAsync("/v1/events/retry/", null)).JsonAsync(HttpStatusCode.Accepted);
+        Assert.Empty(none["event_ids"]!.AsArray());
+    }
+}
