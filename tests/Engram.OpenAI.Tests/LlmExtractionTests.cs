@@ -173,3 +173,50 @@ public sealed class ProceduralAndRerankTests
         await Assert.ThrowsAsync<MemoryExtractionException>(() => new LlmReranker(client).RerankAsync("q", [item, item]));
     }
 }
+
+public sealed class RerankSearchTests
+{
+    [Fact]
+    public async Task SearchAsync_WithRerank_ReordersByTheModelsGrades()
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        foreach (var text in new[] { "Ana likes green tea", "Ana drinks tea every morning", "Ana's tea kettle is blue" })
+        {
+            await fixture.Memory.AddAsync(new AddMemoriesRequest { Messages = [MemoryMessage.User(text)], Scope = MemoryScope.ForUser("ana"), Infer = false });
+        }
+
+        var fused = await fixture.Memory.SearchAsync(new SearchMemoriesRequest { Query = "tea", Scope = MemoryScope.ForUser("ana") });
+        Assert.All(fused.Results, h => Assert.Null(h.RerankScore));
+        var last = fused.Results[^1].Item.Memory;
+        fixture.Server.Script.Enqueue(prompt =>
+        {
+            var lines = prompt.Split('\n').Where(l => l.StartsWith("MEMORY ", StringComparison.Ordinal)).ToList();
+            var scores = lines.Select(l => l.EndsWith(last, StringComparison.Ordinal) ? 10 : 1);
+            return ScriptedReply.Content("{\"scores\":[" + string.Join(',', scores) + "]}");
+        });
+
+        var reranked = await fixture.Memory.SearchAsync(new SearchMemoriesRequest { Query = "tea", Scope = MemoryScope.ForUser("ana"), Rerank = true });
+
+        Assert.Equal(last, reranked.Results[0].Item.Memory);
+        Assert.Equal(1.0, reranked.Results[0].RerankScore);
+        Assert.Equal(3, reranked.Results.Count);
+    }
+
+    [Fact]
+    public async Task SearchAsync_RerankerFails_KeepsTheFusedOrder()
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        foreach (var text in new[] { "Ana likes green tea", "Ana drinks tea every morning" })
+        {
+            await fixture.Memory.AddAsync(new AddMemoriesRequest { Messages = [MemoryMessage.User(text)], Scope = MemoryScope.ForUser("ana"), Infer = false });
+        }
+
+        var fused = await fixture.Memory.SearchAsync(new SearchMemoriesRequest { Query = "tea", Scope = MemoryScope.ForUser("ana") });
+        fixture.Server.Script.Enqueue(_ => ScriptedReply.Content("not json"));
+
+        var reranked = await fixture.Memory.SearchAsync(new SearchMemoriesRequest { Query = "tea", Scope = MemoryScope.ForUser("ana"), Rerank = true });
+
+        Assert.Equal(fused.Results.Select(h => h.Item.Id), reranked.Results.Select(h => h.Item.Id));
+        Assert.All(reranked.Results, h => Assert.Null(h.RerankScore));
+    }
+}

@@ -11,4 +11,7 @@ public sealed record ExcludedCandidate
 
     /// <summary>Gets the fused score the candidate reached, when it was scored.</summary>
     public double? Score { get; init; }
+
+    /// <summary>Gets, for a <c>superseded</c> candidate, the memory that replaced it (the supersession chain).</summary>
+    public string? SupersededBy { get; init; }
 }

@@ -39,7 +39,8 @@ public static class EngramServiceCollectionExtensions
             sp.GetRequiredService<IFactExtractor>(),
             sp.GetRequiredService<IOptions<MemoryOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<MemoryEngine>>()));
+            sp.GetService<ILogger<MemoryEngine>>(),
+            sp.GetService<IReranker>()));
         services.TryAddSingleton<IMemory>(sp => sp.GetRequiredService<MemoryEngine>());
         return new MemoryBuilder(services);
     }

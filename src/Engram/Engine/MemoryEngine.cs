@@ -28,6 +28,7 @@ public sealed partial class MemoryEngine : IMemory
     /// <param name="options">The engine options.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="reranker">Re-orders results of searches that ask for it (<see cref="SearchMemoriesRequest.Rerank"/>); none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException">A required argument is <see langword="null"/>.</exception>
     /// <exception cref="OptionsValidationException">The options are out of range.</exception>
     public MemoryEngine(
@@ -36,7 +37,8 @@ public sealed partial class MemoryEngine : IMemory
         IFactExtractor extractor,
         IOptions<MemoryOptions> options,
         TimeProvider? timeProvider = null,
-        ILogger<MemoryEngine>? logger = null)
+        ILogger<MemoryEngine>? logger = null,
+        IReranker? reranker = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(embedder);
@@ -49,7 +51,7 @@ public sealed partial class MemoryEngine : IMemory
             throw new OptionsValidationException(nameof(MemoryOptions), typeof(MemoryOptions), validation.Failures);
         }
 
-        _core = new EngineCore(store, embedder, extractor, value, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+        _core = new EngineCore(store, embedder, extractor, value, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance, reranker);
         _projectId = value.ProjectId;
     }
 
@@ -123,7 +125,8 @@ public sealed partial class MemoryEngine : IMemory
         IFactExtractor extractor,
         MemoryOptions options,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        IReranker? reranker)
     {
         private readonly Lock _initGate = new();
         private Task? _initialization;
@@ -140,6 +143,8 @@ public sealed partial class MemoryEngine : IMemory
         public TimeProvider Time { get; } = time;
 
         public ILogger Logger { get; } = logger;
+
+        public IReranker? Reranker { get; } = reranker;
 
         public TextAnalyzer Analyzer { get; } = TextAnalyzer.Default;
 

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "A chat exchange could not be stored")]
     public static partial void ExchangeNotStored(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "The reranker failed; the fused order is kept")]
+    public static partial void RerankFailed(ILogger logger, Exception exception);
 }
