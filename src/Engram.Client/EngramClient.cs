@@ -43,7 +43,10 @@ public sealed class EngramClient : IMemory
         }
 
         _http = http;
-        _http.BaseAddress = _options.BaseAddress;
+        // Routes are relative ("v3/memories/…"): a base address with a path ("https://host/engram") must end with '/'.
+        _http.BaseAddress = _options.BaseAddress.AbsolutePath.EndsWith('/')
+            ? _options.BaseAddress
+            : new Uri(_options.BaseAddress.AbsoluteUri + "/");
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", _options.ApiKey);
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -271,13 +274,22 @@ public sealed class EngramClient : IMemory
     public Task<JsonElement> ListEventsAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "v1/events/", ClientJson.Default.JsonElement, cancellationToken);
 
-    /// <summary>Lists the users, agents, apps and runs that have memories (<c>GET /v1/entities/</c>).</summary>
-    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <summary>Lists the users, agents, apps and runs that have memories (<c>GET /v1/entities/</c>, every page).</summary>
+    /// <param name="cancellationToken">A token to cancel the requests.</param>
     /// <returns>The entities.</returns>
     public async Task<IReadOnlyList<EngramEntity>> ListEntitiesAsync(CancellationToken cancellationToken = default)
     {
-        var page = await SendAsync(HttpMethod.Get, "v1/entities/?page_size=1000", ClientJson.Default.WirePageWireEntity, cancellationToken).ConfigureAwait(false);
-        return page.Results.Select(e => new EngramEntity(e.Type, e.Id, e.TotalMemories)).ToList();
+        var entities = new List<EngramEntity>();
+        for (var number = 1; ; number++)
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"v1/entities/?page={number}&page_size={MaxPageSize}");
+            var page = await SendAsync(HttpMethod.Get, path, ClientJson.Default.WirePageWireEntity, cancellationToken).ConfigureAwait(false);
+            entities.AddRange(page.Results.Select(e => new EngramEntity(e.Type, e.Id, e.TotalMemories)));
+            if (page.Next is null || page.Results.Count < MaxPageSize)
+            {
+                return entities;
+            }
+        }
     }
 
     /// <summary>Deletes an entity with all its memories (<c>DELETE /v2/entities/{type}/{id}/</c>).</summary>
@@ -322,7 +334,7 @@ public sealed class EngramClient : IMemory
     /// <param name="cancellationToken">A token to cancel the request.</param>
     /// <returns>The stored feedback.</returns>
     public Task<JsonElement> SendFeedbackAsync(string memoryId, string? feedback, string? reason = null, CancellationToken cancellationToken = default) =>
-        SendRawAsync(HttpMethod.Post, "v1/feedback/", JsonSerializer.SerializeToElement(new Dictionary<string, object?> { ["memory_id"] = memoryId, ["feedback"] = feedback, ["feedback_reason"] = reason }, JsonOptions), cancellationToken);
+        SendRawAsync(HttpMethod.Post, "v1/feedback/", JsonSerializer.SerializeToElement(new Dictionary<string, object?> { ["memory_id"] = memoryId, ["feedback"] = feedback, ["feedback_reason"] = reason }, JsonOptions), cancellationToken, memoryId);
 
     /// <summary>Creates an export of the memories matching a filter, shaped by a JSON schema (<c>POST /v1/exports/</c>).</summary>
     /// <param name="schema">The JSON schema of the export.</param>
@@ -341,7 +353,7 @@ public sealed class EngramClient : IMemory
     /// <param name="cancellationToken">A token to cancel the request.</param>
     /// <returns>The export, shaped by its schema.</returns>
     public Task<JsonElement> GetExportAsync(string exportId, CancellationToken cancellationToken = default) =>
-        SendRawAsync(HttpMethod.Post, "v1/exports/get/", JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["memory_export_id"] = exportId }, JsonOptions), cancellationToken);
+        SendRawAsync(HttpMethod.Post, "v1/exports/get/", JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["memory_export_id"] = exportId }, JsonOptions), cancellationToken, exportId);
 
     /// <summary>Gets the project's settings (<c>GET /api/v1/orgs/organizations/{org}/projects/{project}/</c>).</summary>
     /// <param name="organizationId">The organization id (from <see cref="PingAsync"/>).</param>
@@ -359,6 +371,9 @@ public sealed class EngramClient : IMemory
     /// <returns>The project after the change.</returns>
     public Task<JsonElement> UpdateProjectAsync(string organizationId, string projectId, JsonElement settings, CancellationToken cancellationToken = default) =>
         SendRawAsync(HttpMethod.Patch, ProjectPath(organizationId, projectId), settings, cancellationToken);
+
+    /// <summary>The largest page the server serves (Mem0's limit).</summary>
+    private const int MaxPageSize = 200;
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
@@ -429,10 +444,11 @@ public sealed class EngramClient : IMemory
     private Task<TResponse> SendAsync<TRequest, TResponse>(HttpMethod method, string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
         SendAsync(method, path, JsonContent.Create(body, requestType), responseType, cancellationToken);
 
-    private Task<JsonElement> SendRawAsync(HttpMethod method, string path, JsonElement body, CancellationToken cancellationToken) =>
-        SendAsync(method, path, JsonContent.Create(body, ClientJson.Default.JsonElement), ClientJson.Default.JsonElement, cancellationToken);
+    private Task<JsonElement> SendRawAsync(HttpMethod method, string path, JsonElement body, CancellationToken cancellationToken, string? resourceId = null) =>
+        SendAsync(method, path, JsonContent.Create(body, ClientJson.Default.JsonElement), ClientJson.Default.JsonElement, cancellationToken, resourceId);
 
-    private async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    /// <summary>Sends one request; 404 names <paramref name="resourceId"/> (else the id in the path, else the path).</summary>
+    private async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, string? resourceId = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -443,13 +459,20 @@ public sealed class EngramClient : IMemory
             throw response.StatusCode switch
             {
                 HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new MemoryValidationException(detail),
-                HttpStatusCode.NotFound => new MemoryNotFoundException(path),
+                HttpStatusCode.NotFound => new MemoryNotFoundException(resourceId ?? IdInPath(path)),
                 _ => new EngramClientException(response.StatusCode, detail),
             };
         }
 
         return await response.Content.ReadFromJsonAsync(responseType, cancellationToken).ConfigureAwait(false)
             ?? throw new EngramClientException(response.StatusCode, $"The server sent an empty answer to {method} {path}.");
+    }
+
+    /// <summary>The id of <c>v1/memories/{id}/…</c> or <c>v1/event/{id}/</c>; otherwise the path itself.</summary>
+    private static string IdInPath(string path)
+    {
+        var segments = path.Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length >= 3 && segments[1] is "memories" or "event" ? Uri.UnescapeDataString(segments[2]) : path;
     }
 
     private static string? ReadDetail(string body)

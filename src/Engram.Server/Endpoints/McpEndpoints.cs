@@ -212,9 +212,6 @@ internal sealed class McpToolSet
         };
     }
 
-    /// <summary>Gets the tool names, for tests and diagnostics.</summary>
-    public IEnumerable<string> Names => _tools.Select(t => t.ProtocolTool.Name);
-
     /// <summary>Options for one request's server: the shared tools in a collection of its own (servers subscribe to it).</summary>
     public McpServerOptions CreateServerOptions()
     {
