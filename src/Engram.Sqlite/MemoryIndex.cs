@@ -287,6 +287,12 @@ internal sealed class MemoryIndex : IDisposable
             partition = new MemoryIndexPartition(entry.UserId, dimensions);
             project.Partitions[key] = partition;
         }
+        else if (dimensions > 0 && partition.Dimensions != dimensions)
+        {
+            // Loaded before any vector was stored (or under another embedder): read it again with the new dimension.
+            Unload(project, entry.UserId);
+            return;
+        }
 
         var slot = partition.Append(entry);
         project.Locations[entry.Id] = new Location(partition, slot);

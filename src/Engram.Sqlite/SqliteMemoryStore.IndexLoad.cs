@@ -21,12 +21,16 @@ public sealed partial class SqliteMemoryStore
             RefreshIndex(session);
             List<string?>? missing = null;
             var loaded = false;
-            var result = index.Read(i =>
+            T? Run() => index.Read(i =>
             {
                 var partitions = i.SelectPartitions(query.ProjectId, filter, out missing);
                 loaded = partitions is not null;
                 return partitions is null ? null : search(i, partitions);
             });
+
+            // A search over every partition of a project is long enough to leave the caller's thread, so that the engine's
+            // vector, keyword and entity searches run on different cores; a user's partition is answered in place.
+            var result = filter.Users is null ? await Task.Run(Run, cancellationToken).ConfigureAwait(false) : Run();
             if (loaded)
             {
                 return result;

@@ -339,62 +339,87 @@ public sealed partial class SqliteMemoryStore
             idf[i] = value <= 0.0 ? 1e-6 : value;
         }
 
-        var heap = new PriorityQueue<ScoredMemoryId, ScoredMemoryId>(limit + 1, KeywordOrder.WorstFirst);
-        var scores = new Dictionary<int, double>();
-        var passes = new Dictionary<int, bool>();
-        foreach (var partition in partitions)
+        // Candidates are kept as (partition, slot) and compared by (score, id); a hit object is made only for the results.
+        var heap = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (double Score, string Id)>(limit + 1, KeywordCandidateOrder.Instance);
+        var scores = ArrayPool<double>.Shared.Rent(64);
+        var states = ArrayPool<byte>.Shared.Rent(64);
+        var touched = new List<int>();
+        try
         {
-            var inverted = partition.GetInverted();
-            scores.Clear();
-            passes.Clear();
-            for (var i = 0; i < termIds.Length; i++)
+            foreach (var partition in partitions)
             {
-                if (termIds[i] < 0 || !inverted.TryGetTerm(termIds[i], out var start, out var end))
+                if (scores.Length < partition.Count)
                 {
-                    continue;
+                    ArrayPool<double>.Shared.Return(scores);
+                    ArrayPool<byte>.Shared.Return(states);
+                    scores = ArrayPool<double>.Shared.Rent(partition.Count);
+                    states = ArrayPool<byte>.Shared.Rent(partition.Count);
                 }
 
-                for (var p = start; p < end; p++)
+                // Per slot: 0 = filter not evaluated yet, 1 = matches, 2 = does not; scores start at 0 and only grow.
+                Array.Clear(scores, 0, partition.Count);
+                Array.Clear(states, 0, partition.Count);
+                touched.Clear();
+                var inverted = partition.GetInverted();
+                for (var i = 0; i < termIds.Length; i++)
                 {
-                    var slot = inverted.TermSlots[p];
-                    if (!passes.TryGetValue(slot, out var pass))
-                    {
-                        pass = filter.Matches(partition, slot);
-                        passes[slot] = pass;
-                    }
-
-                    if (!pass)
+                    if (termIds[i] < 0 || !inverted.TryGetTerm(termIds[i], out var start, out var end))
                     {
                         continue;
                     }
 
-                    // The expression and its evaluation order are those of FTS5's fts5Bm25Function, so scores are identical.
-                    double f = inverted.TermFrequencies[p];
-                    double d = partition.DocumentLengths[slot];
-                    var term = idf[i] * ((f * (Bm25K1 + 1.0)) / (f + Bm25K1 * (1 - Bm25B + Bm25B * d / averageLength)));
-                    scores[slot] = scores.GetValueOrDefault(slot) + term;
-                }
-            }
+                    for (var p = start; p < end; p++)
+                    {
+                        var slot = inverted.TermSlots[p];
+                        var state = states[slot];
+                        if (state == 0)
+                        {
+                            state = filter.Matches(partition, slot) ? (byte)1 : (byte)2;
+                            states[slot] = state;
+                        }
 
-            foreach (var (slot, score) in scores)
-            {
-                var hit = new ScoredMemoryId(partition.Ids[slot], score);
-                if (heap.Count < limit)
-                {
-                    heap.Enqueue(hit, hit);
+                        if (state == 2)
+                        {
+                            continue;
+                        }
+
+                        // The expression and its evaluation order are those of FTS5's fts5Bm25Function, so scores are identical.
+                        double f = inverted.TermFrequencies[p];
+                        double d = partition.DocumentLengths[slot];
+                        var term = idf[i] * ((f * (Bm25K1 + 1.0)) / (f + Bm25K1 * (1 - Bm25B + Bm25B * d / averageLength)));
+                        if (scores[slot] == 0)
+                        {
+                            touched.Add(slot);
+                        }
+
+                        scores[slot] += term;
+                    }
                 }
-                else if (KeywordOrder.WorstFirst.Compare(hit, heap.Peek()) > 0)
+
+                foreach (var slot in touched)
                 {
-                    heap.DequeueEnqueue(hit, hit);
+                    var priority = (scores[slot], partition.Ids[slot]);
+                    if (heap.Count < limit)
+                    {
+                        heap.Enqueue((partition, slot), priority);
+                    }
+                    else if (heap.TryPeek(out _, out var worst) && KeywordCandidateOrder.Instance.Compare(priority, worst) > 0)
+                    {
+                        heap.DequeueEnqueue((partition, slot), priority);
+                    }
                 }
             }
         }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(scores);
+            ArrayPool<byte>.Shared.Return(states);
+        }
 
         var result = new List<ScoredMemoryId>(heap.Count);
-        while (heap.Count > 0)
+        while (heap.TryDequeue(out _, out var hit))
         {
-            var hit = heap.Dequeue();
-            result.Add(hit with { Score = Math.Max(0, hit.Score) });
+            result.Add(new ScoredMemoryId(hit.Id, Math.Max(0, hit.Score)));
         }
 
         result.Reverse();
@@ -409,10 +434,12 @@ public sealed partial class SqliteMemoryStore
         using var session = RentSession();
         return await SearchIndexAsync(session, query, filter, (_, partitions) =>
         {
-            var links = new List<(string MemoryId, string Key, long Created, int EntityIndex)>();
-            var counts = new int[keys.Count];
+            // The SQL orders (memory, entity) rows by the entity's link count, its key, then newest memory first, then id:
+            // entities are taken in that order and only the newest rows each one still needs are sorted.
+            var matches = new List<(string MemoryId, long Created)>[keys.Count];
             for (var k = 0; k < keys.Count; k++)
             {
+                matches[k] = [];
                 var entityId = index.FindEntity(keys[k]);
                 if (entityId < 0)
                 {
@@ -432,32 +459,60 @@ public sealed partial class SqliteMemoryStore
                         var slot = inverted.EntitySlots[p];
                         if (filter.Matches(partition, slot))
                         {
-                            links.Add((partition.Ids[slot], keys[k], partition.CreatedTicks[slot], k));
-                            counts[k]++;
+                            matches[k].Add((partition.Ids[slot], partition.CreatedTicks[slot]));
                         }
                     }
                 }
             }
 
-            links.Sort((a, b) =>
+            var order = Enumerable.Range(0, keys.Count)
+                .Where(k => matches[k].Count > 0)
+                .OrderBy(k => matches[k].Count)
+                .ThenBy(k => keys[k], KeywordOrder.Binary)
+                .ToList();
+            var links = new List<EntityLink>(limit);
+            foreach (var k in order)
             {
-                var byCount = counts[a.EntityIndex].CompareTo(counts[b.EntityIndex]);
-                if (byCount != 0)
+                var need = limit - links.Count;
+                if (need <= 0)
                 {
-                    return byCount;
+                    break;
                 }
 
-                var byKey = KeywordOrder.CompareBinary(a.Key, b.Key);
-                if (byKey != 0)
-                {
-                    return byKey;
-                }
+                var rows = matches[k];
+                var newest = rows.Count <= need ? rows : SelectNewest(rows, need);
+                newest.Sort(NewestFirst);
+                links.AddRange(newest.Take(need).Select(r => new EntityLink(r.MemoryId, keys[k], rows.Count)));
+            }
 
-                var byCreated = b.Created.CompareTo(a.Created);
-                return byCreated != 0 ? byCreated : KeywordOrder.CompareBinary(a.MemoryId, b.MemoryId);
-            });
-            return links.Take(limit).Select(l => new EntityLink(l.MemoryId, l.Key, counts[l.EntityIndex])).ToList();
+            return links;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static int NewestFirst((string MemoryId, long Created) a, (string MemoryId, long Created) b)
+    {
+        var byCreated = b.Created.CompareTo(a.Created);
+        return byCreated != 0 ? byCreated : KeywordOrder.CompareBinary(a.MemoryId, b.MemoryId);
+    }
+
+    // The `count` first rows in NewestFirst order, unordered, without sorting them all.
+    private static List<(string MemoryId, long Created)> SelectNewest(List<(string MemoryId, long Created)> rows, int count)
+    {
+        var heap = new PriorityQueue<(string MemoryId, long Created), (string MemoryId, long Created)>(
+            count + 1, Comparer<(string MemoryId, long Created)>.Create((a, b) => NewestFirst(b, a)));
+        foreach (var row in rows)
+        {
+            if (heap.Count < count)
+            {
+                heap.Enqueue(row, row);
+            }
+            else if (NewestFirst(row, heap.Peek()) < 0)
+            {
+                heap.DequeueEnqueue(row, row);
+            }
+        }
+
+        return [.. heap.UnorderedItems.Select(x => x.Element)];
     }
 
     /// <summary>
@@ -475,18 +530,23 @@ public sealed partial class SqliteMemoryStore
         }
     }
 
-    /// <summary>Orders keyword hits worst first as SQLite's <c>ORDER BY score DESC, m.id</c> (BINARY: UTF-8 byte order) does.</summary>
-    private sealed class KeywordOrder : IComparer<ScoredMemoryId>
+    /// <summary>Orders keyword candidates worst first as SQLite's <c>ORDER BY score DESC, m.id</c> does.</summary>
+    private sealed class KeywordCandidateOrder : IComparer<(double Score, string Id)>
     {
-        public static readonly KeywordOrder WorstFirst = new();
+        public static readonly KeywordCandidateOrder Instance = new();
 
-        public int Compare(ScoredMemoryId? x, ScoredMemoryId? y)
+        public int Compare((double Score, string Id) x, (double Score, string Id) y)
         {
-            ArgumentNullException.ThrowIfNull(x);
-            ArgumentNullException.ThrowIfNull(y);
             var byScore = x.Score.CompareTo(y.Score);
-            return byScore != 0 ? byScore : CompareBinary(y.MemoryId, x.MemoryId);
+            return byScore != 0 ? byScore : KeywordOrder.CompareBinary(y.Id, x.Id);
         }
+    }
+
+    /// <summary>SQLite's BINARY collation (UTF-8 byte order) for strings.</summary>
+    private static class KeywordOrder
+    {
+        /// <summary>Gets SQLite's BINARY collation as a string comparer.</summary>
+        public static IComparer<string> Binary { get; } = Comparer<string>.Create(CompareBinary);
 
         /// <summary>Compares as SQLite's BINARY collation: by code point (UTF-16 ordinal differs only around surrogates).</summary>
         public static int CompareBinary(string a, string b)

@@ -88,6 +88,26 @@ public sealed class MemoryIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Searches_OfAUserSearchedBeforeTheFirstVector_FindLaterMemories()
+    {
+        var indexed = _database.Open();
+        var plain = _database.Open(o => o.InMemoryIndex = false);
+        var query = TestData.Query(MemoryFilter.Parse("""{"user_id": "u1"}"""));
+        var vector = RandomUnit(new Random(16));
+
+        // The first search loads an empty partition while no embedder (and so no dimension) is recorded yet.
+        Assert.Empty(await indexed.SearchVectorsAsync(query, vector, Model, 10));
+        Assert.Empty(await indexed.SearchKeywordsAsync(query, ["lake"], 10));
+        await indexed.WriteAsync(TestData.Inserts(TestData.Record(TestData.Item("first", "lake", MemoryScope.ForUser("u1")), vector, [TestData.Entity("alice")], "lake")));
+        await indexed.WriteAsync(TestData.Inserts(TestData.Record(TestData.Item("second", "dog", MemoryScope.ForUser("u1")), RandomUnit(new Random(17)), null, "dog")));
+
+        Assert.Equal(await plain.SearchVectorsAsync(query, vector, Model, 10), await indexed.SearchVectorsAsync(query, vector, Model, 10));
+        Assert.Equal("first", (await indexed.SearchVectorsAsync(query, vector, Model, 10))[0].MemoryId);
+        Assert.Equal(await plain.SearchKeywordsAsync(query, ["lake", "dog"], 10), await indexed.SearchKeywordsAsync(query, ["lake", "dog"], 10));
+        Assert.Equal(await plain.FindEntityLinksAsync(query, ["alice"], 10), await indexed.FindEntityLinksAsync(query, ["alice"], 10));
+    }
+
+    [Fact]
     public async Task Searches_AfterOwnWrites_MatchSqlResults()
     {
         var indexed = _database.Open();

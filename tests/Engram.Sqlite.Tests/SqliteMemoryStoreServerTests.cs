@@ -191,7 +191,7 @@ public sealed class SqliteMemoryStoreServerTests : IDisposable
     }
 
     [Fact]
-    public async Task InitializeAsync_Version1Database_MigratesToVersion2KeepingItsMemories()
+    public async Task InitializeAsync_Version1Database_MigratesToTheCurrentVersionKeepingItsMemories()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_db.Path)!);
         using (var connection = _db.OpenRaw())
@@ -208,7 +208,7 @@ public sealed class SqliteMemoryStoreServerTests : IDisposable
         await store.CreateEventAsync(Event("e1"));
 
         Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
-        Assert.Equal(2, SqliteSchema.CurrentVersion);
+        Assert.Equal(3, SqliteSchema.CurrentVersion);
         Assert.NotNull(await store.GetAsync(Project, "m1"));
         Assert.NotNull(await store.GetEventAsync(Project, "e1"));
     }

@@ -170,6 +170,7 @@ public sealed partial class MemoryEngine
             },
             cancellationToken).ConfigureAwait(false);
 
+        RememberSources(stored, records.Select(r => r.Record.Item));
         if (_core.Logger.IsEnabled(LogLevel.Debug))
         {
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -30,54 +30,70 @@ public sealed partial class MemoryEngine
 
     /// <summary>
     /// Following-turn context of earlier memories (<see cref="RetrievalOptions.LexicalFollowingMessages"/>): the memories
-    /// whose last source message is one of the last messages of the scope before <paramref name="added"/> get the stems
-    /// of the new messages that fall within their window appended to their lexical text.
+    /// of the last messages of the scope before <paramref name="added"/> get the stems of the new messages that fall
+    /// within their window appended to their lexical text (by the store, in the add's transaction).
     /// </summary>
     /// <param name="store">The store.</param>
     /// <param name="scope">The scope of the new messages.</param>
     /// <param name="recent">The scope's messages before the new ones, oldest first.</param>
     /// <param name="added">The new messages, oldest first.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
-    /// <returns>The appends, one per earlier memory; empty when the option is off or the scope has no earlier message.</returns>
+    /// <returns>One append per earlier memory; empty when the option is off or the scope has no earlier message.</returns>
     /// <remarks>
-    /// The earlier memories are looked up among the scope's newest memories (at most 10 per message of the window, at
-    /// least 20): a message that produced more memories than that leaves the oldest of them without the context.
+    /// The memories of a message are known from <see cref="RecentSourceCache"/> when this engine added it; otherwise they
+    /// are looked up among the scope's memories created since the message (at most 10 per message of the window, at
+    /// least 20). A memory built from several messages takes the window of its last one.
     /// </remarks>
-    private async Task<IReadOnlyList<LexicalAppend>> FollowingContextAsync(
+    private async Task<List<LexicalAppend>> FollowingContextAsync(
         IMemoryStore store, MemoryScope scope, IReadOnlyList<StoredMessage> recent, IReadOnlyList<StoredMessage> added, CancellationToken cancellationToken)
     {
         var window = _core.Options.Retrieval.LexicalFollowingMessages;
+        var appends = new List<LexicalAppend>();
         if (window == 0 || recent.Count == 0 || added.Count == 0)
         {
-            return [];
+            return appends;
         }
 
         // The message at recent[r] has recent.Count - 1 - r messages after it already; it takes the new ones that still fit.
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var missing = new List<StoredMessage>();
         for (var r = Math.Max(0, recent.Count - window); r < recent.Count; r++)
         {
             var take = window - (recent.Count - 1 - r);
             var lexical = _core.Analyzer.ToLexicalText(string.Join(' ', added.Take(take).Select(m => m.Content)));
-            if (lexical.Length > 0)
+            if (lexical.Length == 0)
+            {
+                continue;
+            }
+
+            if (_core.RecentSources.TryGet(_projectId, recent[r].Id, out var memoryIds))
+            {
+                appends.AddRange(memoryIds.Select(id => new LexicalAppend(id, lexical)));
+            }
+            else
             {
                 texts[recent[r].Id] = lexical;
+                missing.Add(recent[r]);
             }
         }
 
-        if (texts.Count == 0)
+        if (missing.Count == 0)
         {
-            return [];
+            return appends;
         }
 
-        var query = new MemoryQuery { ProjectId = _projectId, Filter = RequestValidation.ScopeFilter(scope) };
-        var page = await store.ListAsync(query, 0, Math.Max(20, window * 10), cancellationToken).ConfigureAwait(false);
+        // Memories are created with (or after) their messages: only the scope's memories created since the oldest missing one.
+        var since = missing.Min(m => m.CreatedAt).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var filter = MemoryFilter.AllOf(
+            RequestValidation.ScopeFilter(scope),
+            new ComparisonFilter(FilterField.Of(FilterFieldKind.CreatedAt), FilterOperator.Gte, System.Text.Json.JsonSerializer.SerializeToElement(since)));
+        var page = await store.ListAsync(new MemoryQuery { ProjectId = _projectId, Filter = filter }, 0, Math.Max(20, window * 10), cancellationToken).ConfigureAwait(false);
         var order = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var r = 0; r < recent.Count; r++)
         {
             order[recent[r].Id] = r;
         }
 
-        var appends = new List<LexicalAppend>();
         foreach (var item in page.Items)
         {
             if (item.Scope != scope)
@@ -85,7 +101,6 @@ public sealed partial class MemoryEngine
                 continue;
             }
 
-            // The window follows the memory's last source message.
             var last = item.SourceMessageIds.Where(order.ContainsKey).Select(id => order[id]).DefaultIfEmpty(-1).Max();
             if (last >= 0 && texts.TryGetValue(recent[last].Id, out var text))
             {
@@ -94,5 +109,22 @@ public sealed partial class MemoryEngine
         }
 
         return appends;
+    }
+
+    /// <summary>Remembers which memories the new messages produced, for the next add's following-turn context.</summary>
+    private void RememberSources(IReadOnlyList<StoredMessage> added, IEnumerable<MemoryItem> memories)
+    {
+        if (_core.Options.Retrieval.LexicalFollowingMessages == 0)
+        {
+            return;
+        }
+
+        var bySource = memories
+            .SelectMany(m => m.SourceMessageIds.Select(source => (Source: source, m.Id)))
+            .ToLookup(x => x.Source, x => x.Id, StringComparer.Ordinal);
+        foreach (var message in added)
+        {
+            _core.RecentSources.Add(_projectId, message.Id, [.. bySource[message.Id]]);
+        }
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class MemoryEngine
             ExcludeSuperseded = request.LatestOnly && !request.Explain,
         };
 
-        var features = QueryFeatures.Analyze(request.Query, _core.Analyzer, _core.Entities, _core.Time.GetUtcNow());
+        var features = QueryFeatures.Analyze(request.Query, _core.Analyzer, _core.Entities, _core.Time.GetUtcNow(), _core.Options.Retrieval.UseTime);
         var candidates = await GatherCandidatesAsync(store, query, request.Query, features, topK, cancellationToken).ConfigureAwait(false);
         var items = candidates.Count == 0
             ? []
@@ -82,7 +82,7 @@ public sealed partial class MemoryEngine
             }
             else if (request.Explain)
             {
-                excluded.Add(new ExcludedCandidate { MemoryId = item.Id, Reason = reason, Score = fused.Score });
+                excluded.Add(new ExcludedCandidate { MemoryId = item.Id, Reason = reason, Score = fused.Score, SupersededBy = item.SupersededBy });
             }
         }
 
@@ -112,6 +112,11 @@ public sealed partial class MemoryEngine
                 }
                 : null,
         }).ToList();
+
+        if (request.Rerank && _core.Reranker is { } reranker && hits.Count > 1)
+        {
+            hits = await RerankAsync(reranker, request.Query, hits, cancellationToken).ConfigureAwait(false);
+        }
 
         if (_core.Logger.IsEnabled(LogLevel.Debug))
         {

@@ -152,6 +152,9 @@ public sealed partial class MemoryEngine : IMemory
 
         public SearchFusion Fusion { get; } = new(options.Retrieval);
 
+        /// <summary>Gets the memories of the latest added messages (following-turn context, <c>MemoryEngine.Lexical.cs</c>).</summary>
+        public RecentSourceCache RecentSources { get; } = new();
+
         /// <summary>
         /// Initialises the store once. The shared initialisation is not cancelled by any one caller; each caller stops
         /// waiting when its own token is cancelled. A failed initialisation is retried by the next call.

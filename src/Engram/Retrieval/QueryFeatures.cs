@@ -32,16 +32,16 @@ internal sealed class QueryFeatures
     /// <param name="analyzer">The analyzer that also built the stored lexical text.</param>
     /// <param name="entities">The entity extractor that also linked the stored memories.</param>
     /// <param name="now">The time of the search: the anchor of relative dates in the query ("last week").</param>
+    /// <param name="resolveDates">Whether to find the query's dates (<see cref="Dates"/> stays empty otherwise).</param>
     /// <returns>The features.</returns>
-    public static QueryFeatures Analyze(string text, TextAnalyzer analyzer, EntityExtractor entities, DateTimeOffset now)
+    public static QueryFeatures Analyze(string text, TextAnalyzer analyzer, EntityExtractor entities, DateTimeOffset now, bool resolveDates = true)
     {
         var terms = analyzer.Analyze(text).Distinct(StringComparer.Ordinal).ToList();
         var keys = entities.Extract(text).Select(e => e.Key).Distinct(StringComparer.Ordinal).ToList();
         var tokens = analyzer.Tokenize(text).ToHashSet(StringComparer.Ordinal);
-        var dates = TemporalResolver.Default.Resolve(text, now).Dates
-            .Select(d => new DateRange(d.Start, d.End))
-            .Distinct()
-            .ToList();
+        List<DateRange> dates = resolveDates
+            ? TemporalResolver.Default.Resolve(text, now).Dates.Select(d => new DateRange(d.Start, d.End)).Distinct().ToList()
+            : [];
         return new QueryFeatures(terms, keys, tokens, dates);
     }
 }

@@ -242,4 +242,24 @@ public sealed class RetrievalSignalTests
 
         Assert.Equal(indexSource, search.Results.Any(h => h.Item.Id == fact.Id));
     }
+
+    [Fact]
+    public async Task FollowingContext_AfterARestart_FindsTheEarlierMemoryInTheStore()
+    {
+        using var fixture = Create(r => r.LexicalFollowingMessages = 1);
+        var turn = await AddAsync(fixture, "I've had them for 3 years now", "Nate");
+
+        // A second engine over the same store has not seen the first message (another process, or a restart).
+        var options = new MemoryOptions { DefaultThreshold = 0 };
+        options.Retrieval.UseVector = false;
+        options.Retrieval.UseFeedback = false;
+        options.Retrieval.LexicalContextMessages = 0;
+        options.Retrieval.LexicalFollowingMessages = 1;
+        var other = new MemoryEngine(fixture.Store, new HashingEmbeddingGenerator(), new RuleBasedFactExtractor(), Microsoft.Extensions.Options.Options.Create(options), fixture.Time);
+        await other.AddAsync(new AddMemoriesRequest { Messages = [MemoryMessage.User("Your turtles are lucky", "Joanna")], Scope = Scope, Infer = false });
+
+        var search = await SearchAsync(fixture, "turtles");
+
+        Assert.Contains(search.Results, h => h.Item.Id == turn);
+    }
 }
