@@ -84,6 +84,20 @@ internal sealed class MemoryIndexFilter
     /// <returns><see langword="false"/> when no memory of the partition can match.</returns>
     public bool MayMatch(string? userId) => _user.Matches(userId);
 
+    /// <summary>
+    /// Gets a value indicating whether every live memory of a partition whose <c>user_id</c> matched passes the filter,
+    /// so that per-memory checks can be skipped (the common case: nothing superseded or expiring, no other identifier).
+    /// </summary>
+    /// <param name="partition">The partition.</param>
+    /// <returns><see langword="true"/> when <see cref="Matches"/> would be true for every live slot.</returns>
+    public bool MatchesAll(MemoryIndexPartition partition)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        return (!ExcludeSuperseded || partition.SupersededSlots == 0)
+            && (ExpiredBefore is null || partition.ExpiringSlots == 0)
+            && ((_agent.IsAny && _app.IsAny && _run.IsAny) || (partition.ScopedSlots == 0 && _agent.Matches(null) && _app.Matches(null) && _run.Matches(null)));
+    }
+
     /// <summary>Evaluates the filter on one live slot of a partition whose <c>user_id</c> already matched.</summary>
     /// <param name="partition">The partition.</param>
     /// <param name="slot">The slot.</param>

@@ -20,13 +20,46 @@ internal sealed class MemoryIndexPartition
     /// <param name="userId">The partition's <c>user_id</c>, or <see langword="null"/>.</param>
     /// <param name="dimensions">The vector length, or 0 when no embedder is recorded.</param>
     public MemoryIndexPartition(string? userId, int dimensions)
+        : this(userId, dimensions, InitialCapacity, InitialCapacity * 16, InitialCapacity * 2)
+    {
+    }
+
+    private MemoryIndexPartition(string? userId, int dimensions, int capacity, int termCapacity, int entityCapacity)
     {
         UserId = userId;
         Dimensions = dimensions;
         SignWords = dimensions > 0 ? QuantizedVectors.SignWords(dimensions) : 0;
-        Resize(InitialCapacity);
+        TermIds = new int[termCapacity];
+        TermFrequencies = new ushort[termCapacity];
+        EntityIds = new int[entityCapacity];
+        Resize(capacity);
         TermOffsets[0] = 0;
         EntityOffsets[0] = 0;
+    }
+
+    /// <summary>Builds a partition holding exactly <paramref name="entries"/>, each array allocated once at its final size.</summary>
+    /// <param name="userId">The partition's <c>user_id</c>.</param>
+    /// <param name="dimensions">The vector length.</param>
+    /// <param name="entries">The memories.</param>
+    /// <returns>The partition.</returns>
+    public static MemoryIndexPartition Build(string? userId, int dimensions, IReadOnlyList<MemoryIndexEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var terms = 0;
+        var links = 0;
+        foreach (var entry in entries)
+        {
+            terms += entry.TermIds.Length;
+            links += entry.EntityIds.Length;
+        }
+
+        var partition = new MemoryIndexPartition(userId, dimensions, Math.Max(1, entries.Count), Math.Max(1, terms), Math.Max(1, links));
+        foreach (var entry in entries)
+        {
+            partition.Append(entry);
+        }
+
+        return partition;
     }
 
     /// <summary>Gets the partition's <c>user_id</c>.</summary>
@@ -49,6 +82,15 @@ internal sealed class MemoryIndexPartition
 
     /// <summary>Gets the number of live slots with a vector.</summary>
     public int LiveVectors { get; private set; }
+
+    /// <summary>Gets the number of slots, live or dead, of superseded memories (a filter on supersession can skip the partition's checks at 0).</summary>
+    public int SupersededSlots { get; private set; }
+
+    /// <summary>Gets the number of slots, live or dead, of memories with an expiration date.</summary>
+    public int ExpiringSlots { get; private set; }
+
+    /// <summary>Gets the number of slots, live or dead, with an <c>agent_id</c>, <c>app_id</c> or <c>run_id</c>.</summary>
+    public int ScopedSlots { get; private set; }
 
     /// <summary>Gets a counter changed by every mutation, so that derived data can tell it is stale.</summary>
     public int Version { get; private set; }
@@ -101,8 +143,8 @@ internal sealed class MemoryIndexPartition
     /// <summary>Gets the distinct term ids of each slot, ascending.</summary>
     public int[] TermIds { get; private set; } = [];
 
-    /// <summary>Gets the frequency of each term in <see cref="TermIds"/>.</summary>
-    public int[] TermFrequencies { get; private set; } = [];
+    /// <summary>Gets the frequency of each term in <see cref="TermIds"/> (a text with a term more than 65,535 times is flagged inexact).</summary>
+    public ushort[] TermFrequencies { get; private set; } = [];
 
     /// <summary>Gets where each slot's entities start in <see cref="EntityIds"/>.</summary>
     public int[] EntityOffsets { get; private set; } = [];
@@ -121,7 +163,7 @@ internal sealed class MemoryIndexPartition
     public long EstimateBytes()
     {
         long bytes = Seqs.Length * (8L + 8 + 8 * 4 + 1 + 1 + 8 + 1 + 4 + 4 + 4 + 4);
-        bytes += Codes.Length + Signs.Length * 8L + TermIds.Length * 8L + EntityIds.Length * 4L;
+        bytes += Codes.Length + Signs.Length * 8L + TermIds.Length * 6L + EntityIds.Length * 4L;
         for (var i = 0; i < Count; i++)
         {
             if (Alive[i])
@@ -132,7 +174,7 @@ internal sealed class MemoryIndexPartition
 
         if (_inverted is { } inverted)
         {
-            bytes += inverted.TermKeys.Length * 8L + inverted.TermSlots.Length * 8L + inverted.EntityKeys.Length * 8L + inverted.EntitySlots.Length * 4L;
+            bytes += inverted.TermKeys.Length * 8L + inverted.TermSlots.Length * 6L + inverted.EntityKeys.Length * 8L + inverted.EntitySlots.Length * 4L;
         }
 
         return bytes;
@@ -145,7 +187,8 @@ internal sealed class MemoryIndexPartition
     {
         if (Count == Seqs.Length)
         {
-            Resize(Seqs.Length * 2);
+            // Grow by a quarter: partitions are trimmed to size after loading, and doubling would waste half on one append.
+            Resize(Seqs.Length + (Seqs.Length / 4) + 16);
         }
 
         var slot = Count;
@@ -156,6 +199,9 @@ internal sealed class MemoryIndexPartition
         RunIds[slot] = entry.RunId;
         Expirations[slot] = entry.Expiration;
         Superseded[slot] = entry.Superseded;
+        SupersededSlots += entry.Superseded ? 1 : 0;
+        ExpiringSlots += entry.Expiration is null ? 0 : 1;
+        ScopedSlots += entry.AgentId is null && entry.AppId is null && entry.RunId is null ? 0 : 1;
         Alive[slot] = true;
         CreatedTicks[slot] = entry.CreatedTicks;
         var hasVector = entry.Codes is not null && Dimensions > 0 && entry.Codes.Length == Dimensions;
@@ -172,7 +218,17 @@ internal sealed class MemoryIndexPartition
         var terms = TermOffsets[slot];
         EnsureTerms(terms + entry.TermIds.Length);
         entry.TermIds.AsSpan().CopyTo(TermIds.AsSpan(terms));
-        entry.TermFrequencies.AsSpan().CopyTo(TermFrequencies.AsSpan(terms));
+        for (var i = 0; i < entry.TermFrequencies.Length; i++)
+        {
+            var frequency = entry.TermFrequencies[i];
+            if (frequency > ushort.MaxValue)
+            {
+                HasInexactText = true;
+            }
+
+            TermFrequencies[terms + i] = (ushort)Math.Min(frequency, ushort.MaxValue);
+        }
+
         TermOffsets[slot + 1] = terms + entry.TermIds.Length;
         var entities = EntityOffsets[slot];
         EnsureEntities(entities + entry.EntityIds.Length);
@@ -209,7 +265,7 @@ internal sealed class MemoryIndexPartition
             Signs = HasVector[slot] ? Signs.AsSpan(slot * SignWords, SignWords).ToArray() : null,
             DocumentLength = DocumentLengths[slot],
             TermIds = TermIds.AsSpan(termStart, termEnd - termStart).ToArray(),
-            TermFrequencies = TermFrequencies.AsSpan(termStart, termEnd - termStart).ToArray(),
+            TermFrequencies = [.. TermFrequencies.AsSpan(termStart, termEnd - termStart).ToArray().Select(f => (int)f)],
             EntityIds = EntityIds.AsSpan(entityStart, entityEnd - entityStart).ToArray(),
             HasInexactText = HasInexactText,
         };
@@ -238,7 +294,12 @@ internal sealed class MemoryIndexPartition
     /// <param name="slot">The slot.</param>
     public void Supersede(int slot)
     {
-        Superseded[slot] = true;
+        if (!Superseded[slot])
+        {
+            Superseded[slot] = true;
+            SupersededSlots++;
+        }
+
         Version++;
     }
 
@@ -249,15 +310,17 @@ internal sealed class MemoryIndexPartition
     /// <returns>The compacted partition; slots are renumbered in order.</returns>
     public MemoryIndexPartition Compact()
     {
-        var copy = new MemoryIndexPartition(UserId, Dimensions) { HasInexactText = HasInexactText };
+        var live = new List<MemoryIndexEntry>(Live);
         for (var slot = 0; slot < Count; slot++)
         {
             if (Alive[slot])
             {
-                copy.Append(Read(slot));
+                live.Add(Read(slot));
             }
         }
 
+        var copy = Build(UserId, Dimensions, live);
+        copy.HasInexactText = HasInexactText;
         return copy;
     }
 
@@ -295,19 +358,13 @@ internal sealed class MemoryIndexPartition
         DocumentLengths = Grow(DocumentLengths, capacity);
         TermOffsets = Grow(TermOffsets, capacity + 1);
         EntityOffsets = Grow(EntityOffsets, capacity + 1);
-        if (TermIds.Length == 0)
-        {
-            TermIds = new int[capacity * 16];
-            TermFrequencies = new int[capacity * 16];
-            EntityIds = new int[capacity * 2];
-        }
     }
 
     private void EnsureTerms(int size)
     {
         if (size > TermIds.Length)
         {
-            var capacity = Math.Max(size, TermIds.Length * 2);
+            var capacity = Math.Max(size, TermIds.Length + (TermIds.Length / 4) + 64);
             TermIds = Grow(TermIds, capacity);
             TermFrequencies = Grow(TermFrequencies, capacity);
         }
@@ -317,7 +374,7 @@ internal sealed class MemoryIndexPartition
     {
         if (size > EntityIds.Length)
         {
-            EntityIds = Grow(EntityIds, Math.Max(size, EntityIds.Length * 2));
+            EntityIds = Grow(EntityIds, Math.Max(size, EntityIds.Length + (EntityIds.Length / 4) + 16));
         }
     }
 
@@ -336,7 +393,7 @@ internal sealed class MemoryIndexPartition
     /// <summary>Term → slots and entity → slots lists of one version of a partition (compressed sparse rows).</summary>
     internal sealed class Inverted
     {
-        private Inverted(int version, int[] termKeys, int[] termStarts, int[] termSlots, int[] termFrequencies, int[] entityKeys, int[] entityStarts, int[] entitySlots)
+        private Inverted(int version, int[] termKeys, int[] termStarts, int[] termSlots, ushort[] termFrequencies, int[] entityKeys, int[] entityStarts, int[] entitySlots)
         {
             Version = version;
             TermKeys = termKeys;
@@ -361,7 +418,7 @@ internal sealed class MemoryIndexPartition
         public int[] TermSlots { get; }
 
         /// <summary>Gets the term frequency of each posting.</summary>
-        public int[] TermFrequencies { get; }
+        public ushort[] TermFrequencies { get; }
 
         /// <summary>Gets the distinct entity ids, ascending.</summary>
         public int[] EntityKeys { get; }
@@ -410,7 +467,7 @@ internal sealed class MemoryIndexPartition
             return true;
         }
 
-        private static (int[] Keys, int[] Starts, int[] Slots, int[] Values) Invert(MemoryIndexPartition partition, int[] offsets, int[] ids, int[]? values)
+        private static (int[] Keys, int[] Starts, int[] Slots, ushort[] Values) Invert(MemoryIndexPartition partition, int[] offsets, int[] ids, ushort[]? values)
         {
             // Counting sort by id: one pass to count, one to place; slots come out ascending within each id.
             var counts = new Dictionary<int, int>();
@@ -438,7 +495,7 @@ internal sealed class MemoryIndexPartition
             }
 
             var slots = new int[starts[keys.Length]];
-            var placed = values is null ? [] : new int[slots.Length];
+            var placed = values is null ? [] : new ushort[slots.Length];
             for (var slot = 0; slot < partition.Count; slot++)
             {
                 if (!partition.Alive[slot])

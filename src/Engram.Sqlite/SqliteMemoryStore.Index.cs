@@ -32,6 +32,9 @@ public sealed partial class SqliteMemoryStore
     /// <summary>Gets or sets the number of candidate vectors above which sign codes shortlist candidates (tests lower it).</summary>
     internal int SignScanThreshold { get; set; } = DefaultSignScanThreshold;
 
+    /// <summary>Gets or sets the fewest candidates the sign codes keep for the int8 pass (tests lower it).</summary>
+    internal int SignShortlistMinimum { get; set; } = 8192;
+
     /// <summary>
     /// Increments the generation of the file's memories inside a write transaction. Every transaction that inserts,
     /// updates or deletes rows of <c>memories</c> must call it, so that other stores over the file drop their index.

@@ -88,6 +88,10 @@ public sealed partial class SqliteMemoryStore
         }
     }
 
+    /// <remarks>
+    /// Rows come grouped by <c>user_id</c> (the <c>(project_id, user_id)</c> index gives that order), so each partition is
+    /// built once at its final size: growing large arrays step by step would leave the large-object heap fragmented.
+    /// </remarks>
     private async Task<List<MemoryIndexPartition>> ReadPartitionsAsync(
         SqliteConnection connection, SqliteTransaction transaction, string projectId, string? userId, bool allUsers, int dimensions, CancellationToken cancellationToken)
     {
@@ -99,39 +103,31 @@ public sealed partial class SqliteMemoryStore
         rows.Parameters.AddWithValue("@project", projectId);
         links.Parameters.AddWithValue("@project", projectId);
         const string Columns = "m.seq, m.id, m.user_id, m.agent_id, m.app_id, m.run_id, m.expiration_date, m.superseded_by, m.created_at, m.lexical, m.embedding, m.dims";
+        const string Links = """
+            SELECT m.user_id, me.memory_seq, e.entity_key FROM memories m
+            JOIN memory_entities me ON me.memory_seq = m.seq JOIN entities e ON e.id = me.entity_id
+            WHERE m.project_id = @project AND me.project_id = @project AND e.project_id = @project
+            """;
         if (allUsers)
         {
-            // "+m.project_id" keeps SQLite from using an index: one pass over the table in row id order.
-            rows.CommandText = $"SELECT {Columns} FROM memories m WHERE +m.project_id = @project ORDER BY m.seq;";
-            links.CommandText = """
-                SELECT me.memory_seq, e.entity_key FROM memory_entities me JOIN entities e ON e.id = me.entity_id
-                WHERE me.project_id = @project AND e.project_id = @project ORDER BY me.memory_seq;
-                """;
+            rows.CommandText = $"SELECT {Columns} FROM memories m WHERE m.project_id = @project ORDER BY m.user_id, m.seq;";
+            links.CommandText = Links + " ORDER BY m.user_id, m.seq;";
         }
         else
         {
             rows.CommandText = $"SELECT {Columns} FROM memories m WHERE m.project_id = @project AND m.user_id IS @user ORDER BY m.seq;";
-            links.CommandText = """
-                SELECT me.memory_seq, e.entity_key FROM memories m
-                JOIN memory_entities me ON me.memory_seq = m.seq JOIN entities e ON e.id = me.entity_id
-                WHERE m.project_id = @project AND m.user_id IS @user AND me.project_id = @project AND e.project_id = @project
-                ORDER BY m.seq;
-                """;
+            links.CommandText = Links + " AND m.user_id IS @user ORDER BY m.seq;";
             rows.Parameters.AddWithValue("@user", (object?)userId ?? DBNull.Value);
             links.Parameters.AddWithValue("@user", (object?)userId ?? DBNull.Value);
         }
 
-        var partitions = new Dictionary<string, MemoryIndexPartition>(StringComparer.Ordinal);
-        if (!allUsers)
-        {
-            partitions[MemoryIndex.Key(userId)] = new MemoryIndexPartition(userId, dimensions);
-        }
-
+        var partitions = new List<MemoryIndexPartition>();
+        var pending = new List<MemoryIndexEntry>();
+        var pendingUser = userId;
         var vector = ArrayPool<float>.Shared.Rent(Math.Max(1, dimensions));
-        var codes = new sbyte[Math.Max(1, dimensions)];
-        var signs = new ulong[dimensions > 0 ? QuantizedVectors.SignWords(dimensions) : 0];
         var terms = new List<int>();
         var entities = new List<int>();
+        var inexact = false;
         try
         {
             var linkReader = await links.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -150,89 +146,114 @@ public sealed partial class SqliteMemoryStore
                         }
 
                         var seq = reader.GetInt64(0);
-                        entities.Clear();
-                        while (hasLink && linkReader.GetInt64(0) <= seq)
+                        var user = ReadNullableString(reader, 2);
+                        if (!string.Equals(user, pendingUser, StringComparison.Ordinal))
                         {
-                            if (linkReader.GetInt64(0) == seq)
+                            Flush();
+                            pendingUser = user;
+                        }
+
+                        // Both readers follow (user_id, seq) order: skip the links of rows before this one, take this row's.
+                        entities.Clear();
+                        while (hasLink && ComparePosition(ReadNullableString(linkReader, 0), linkReader.GetInt64(1), user, seq) <= 0)
+                        {
+                            if (linkReader.GetInt64(1) == seq)
                             {
-                                entities.Add(index.EntityId(linkReader.GetString(1)));
+                                entities.Add(index.EntityId(linkReader.GetString(2)));
                             }
 
                             hasLink = await linkReader.ReadAsync(cancellationToken).ConfigureAwait(false);
                         }
 
-                        AppendRow(reader, seq, partitions, index, dimensions, vector, codes, signs, terms, entities);
+                        pending.Add(ReadEntry(reader, seq, user, index, dimensions, vector, terms, entities, ref inexact));
                     }
                 }
             }
+
+            Flush();
         }
         finally
         {
             ArrayPool<float>.Shared.Return(vector);
         }
 
-        return [.. partitions.Values];
+        return partitions;
+
+        void Flush()
+        {
+            if (pending.Count == 0 && (allUsers || partitions.Count > 0))
+            {
+                return;
+            }
+
+            var partition = MemoryIndexPartition.Build(pendingUser, dimensions, pending);
+            partition.HasInexactText |= inexact;
+
+            // Built here, on the loading thread, rather than by the first search.
+            partition.GetInverted();
+            partitions.Add(partition);
+            pending.Clear();
+            inexact = false;
+        }
     }
 
-    private static void AppendRow(
-        SqliteDataReader reader,
-        long seq,
-        Dictionary<string, MemoryIndexPartition> partitions,
-        MemoryIndex index,
-        int dimensions,
-        float[] vector,
-        sbyte[] codes,
-        ulong[] signs,
-        List<int> terms,
-        List<int> entities)
+    // (user_id, seq) order as SQLite sorts it: NULL first, then BINARY text, then row id.
+    private static int ComparePosition(string? userA, long seqA, string? userB, long seqB)
     {
-        var user = reader.IsDBNull(2) ? null : reader.GetString(2);
-        var key = MemoryIndex.Key(user);
-        if (!partitions.TryGetValue(key, out var partition))
+        if (!string.Equals(userA, userB, StringComparison.Ordinal))
         {
-            partition = new MemoryIndexPartition(user, dimensions);
-            partitions[key] = partition;
+            return userA is null ? -1 : userB is null ? 1 : KeywordOrder.CompareBinary(userA, userB);
         }
 
+        return seqA.CompareTo(seqB);
+    }
+
+    private static string? ReadNullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static MemoryIndexEntry ReadEntry(
+        SqliteDataReader reader, long seq, string? user, MemoryIndex index, int dimensions, float[] vector, List<int> terms, List<int> entities, ref bool inexact)
+    {
         terms.Clear();
-        var lexical = reader.GetString(9);
-        if (!TryTokenize(lexical, index, terms))
+        if (!TryTokenize(reader.GetString(9), index, terms))
         {
-            partition.HasInexactText = true;
+            inexact = true;
         }
 
         var (termIds, frequencies) = CountTerms(terms);
-        var hasVector = false;
+        sbyte[]? codes = null;
+        ulong[]? signs = null;
         var scale = 0f;
+
         // GetFieldValue<byte[]> copies the value; GetBytes would open an incremental blob handle per call, which is far slower.
         if (dimensions > 0 && !reader.IsDBNull(10) && !reader.IsDBNull(11) && reader.GetInt32(11) == dimensions
             && reader.GetFieldValue<byte[]>(10) is { } blob && blob.Length == dimensions * sizeof(float))
         {
             var floats = vector.AsSpan(0, dimensions);
             SqliteValues.FromBlob(blob, floats);
+            codes = new sbyte[dimensions];
             scale = QuantizedVectors.QuantizeInt8(floats, codes);
+            signs = new ulong[QuantizedVectors.SignWords(dimensions)];
             QuantizedVectors.Signs(floats, signs);
-            hasVector = true;
         }
 
-        partition.Append(new MemoryIndexEntry
+        return new MemoryIndexEntry
         {
             Seq = seq,
             Id = reader.GetString(1),
             UserId = user,
-            AgentId = reader.IsDBNull(3) ? null : reader.GetString(3),
-            AppId = reader.IsDBNull(4) ? null : reader.GetString(4),
-            RunId = reader.IsDBNull(5) ? null : reader.GetString(5),
-            Expiration = reader.IsDBNull(6) ? null : reader.GetString(6),
+            AgentId = ReadNullableString(reader, 3),
+            AppId = ReadNullableString(reader, 4),
+            RunId = ReadNullableString(reader, 5),
+            Expiration = ReadNullableString(reader, 6),
             Superseded = !reader.IsDBNull(7),
             CreatedTicks = SqliteValues.ParseTimestamp(reader.GetString(8)).UtcTicks,
-            Codes = hasVector ? codes : null,
+            Codes = codes,
             Scale = scale,
-            Signs = hasVector ? signs : null,
+            Signs = signs,
             DocumentLength = terms.Count,
             TermIds = termIds,
             TermFrequencies = frequencies,
             EntityIds = [.. entities],
-        });
+        };
     }
 }

@@ -35,7 +35,7 @@ public sealed partial class SqliteMemoryStore
                 throw new EmbeddingMismatchException(stored.Id, stored.Dimensions, model.Id, model.Dimensions);
             }
 
-            var selected = SelectVectorCandidates(partitions, filter, queryCodes, queryScale, querySigns, want, SignScanThreshold, out scanned, out bytes);
+            var selected = SelectVectorCandidates(partitions, filter, queryCodes, queryScale, querySigns, want, SignScanThreshold, SignShortlistMinimum, out scanned, out bytes);
             return new CandidateSet(selected, NoEmbedder: false);
         }, cancellationToken).ConfigureAwait(false);
 
@@ -57,12 +57,15 @@ public sealed partial class SqliteMemoryStore
         return await RescoreAsync(session, query.ProjectId, candidates.Items, vector, model, limit, cancellationToken).ConfigureAwait(false);
     }
 
+    // Above this many candidate vectors, the scan is split across the cores.
+    private const int ParallelScanThreshold = 50_000;
+
     // How many int8 candidates are re-scored exactly: int8 rounding moves scores by about 1e-3, far less than the gap
     // between the limit-th hit and the candidates beyond this margin.
     private static int RescoreCount(int limit) => limit + Math.Max(16, limit / 2);
 
     private static List<(long Seq, string Id)> SelectVectorCandidates(
-        List<MemoryIndexPartition> partitions, MemoryIndexFilter filter, sbyte[] queryCodes, float queryScale, ulong[] querySigns, int want, int signThreshold, out long scanned, out long bytes)
+        List<MemoryIndexPartition> partitions, MemoryIndexFilter filter, sbyte[] queryCodes, float queryScale, ulong[] querySigns, int want, int signThreshold, int shortlistMinimum, out long scanned, out long bytes)
     {
         var total = 0L;
         foreach (var partition in partitions)
@@ -70,60 +73,68 @@ public sealed partial class SqliteMemoryStore
             total += partition.LiveVectors;
         }
 
-        scanned = 0;
-        bytes = 0;
         var dimensions = queryCodes.Length;
-        var best = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, string Id)>(want + 1, ApproximateOrder.Instance);
+        var workers = total >= ParallelScanThreshold ? Math.Min(Environment.ProcessorCount, partitions.Count) : 1;
+        PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, string Id)> best;
         if (total > signThreshold)
         {
-            // Stage 1: Hamming distance of the sign codes keeps a generous shortlist; stage 2 ranks it with int8 codes.
-            var shortlist = Math.Max(want * 32, 4096);
-            var near = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, string Id)>(shortlist + 1, ApproximateOrder.Instance);
-            var words = querySigns.Length;
-            foreach (var partition in partitions)
-            {
-                var signs = partition.Signs;
-                for (var slot = 0; slot < partition.Count; slot++)
-                {
-                    if (!partition.Alive[slot] || !partition.HasVector[slot] || !filter.Matches(partition, slot))
-                    {
-                        continue;
-                    }
-
-                    scanned++;
-                    var score = -(float)QuantizedVectors.Hamming(querySigns, signs.AsSpan(slot * words, words));
-                    Offer(near, (partition, slot), (score, partition.Ids[slot]), shortlist);
-                }
-            }
-
-            bytes += scanned * words * sizeof(ulong);
-            foreach (var (partition, slot) in near.UnorderedItems.Select(x => x.Element))
+            // Stage 1: the Hamming distance of the sign codes; a histogram of the distances gives the cut-off that keeps at
+            // least `shortlist` candidates (no heap: distances are small integers with many ties). Stage 2 ranks the
+            // shortlist with the int8 codes.
+            var shortlist = Math.Max(want * 64, shortlistMinimum);
+            var (near, signScanned) = SignShortlist(partitions, filter, querySigns, shortlist, workers);
+            best = new PriorityQueue<(MemoryIndexPartition, int), (float, string)>(want + 1, ApproximateOrder.Instance);
+            foreach (var (partition, slot) in near)
             {
                 var dot = QuantizedVectors.DotInt8(queryCodes, partition.Codes.AsSpan(slot * dimensions, dimensions));
                 Offer(best, (partition, slot), (dot * partition.Scales[slot] * queryScale, partition.Ids[slot]), want);
             }
 
-            bytes += (long)near.Count * dimensions;
+            scanned = signScanned;
+            bytes = (signScanned * querySigns.Length * sizeof(ulong)) + ((long)near.Count * dimensions);
         }
         else
         {
-            foreach (var partition in partitions)
+            var heaps = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (float Score, string Id)>[workers];
+            var counts = new long[workers];
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {
-                var codes = partition.Codes;
-                for (var slot = 0; slot < partition.Count; slot++)
+                var heap = new PriorityQueue<(MemoryIndexPartition, int), (float, string)>(want + 1, ApproximateOrder.Instance);
+                for (var p = worker; p < partitions.Count; p += workers)
                 {
-                    if (!partition.Alive[slot] || !partition.HasVector[slot] || !filter.Matches(partition, slot))
+                    var partition = partitions[p];
+                    var codes = partition.Codes;
+                    var all = filter.MatchesAll(partition);
+                    for (var slot = 0; slot < partition.Count; slot++)
                     {
-                        continue;
-                    }
+                        if (!partition.Alive[slot] || !partition.HasVector[slot] || !(all || filter.Matches(partition, slot)))
+                        {
+                            continue;
+                        }
 
-                    scanned++;
-                    var dot = QuantizedVectors.DotInt8(queryCodes, codes.AsSpan(slot * dimensions, dimensions));
-                    Offer(best, (partition, slot), (dot * partition.Scales[slot] * queryScale, partition.Ids[slot]), want);
+                        counts[worker]++;
+                        var score = QuantizedVectors.DotInt8(queryCodes, codes.AsSpan(slot * dimensions, dimensions)) * partition.Scales[slot] * queryScale;
+                        if (heap.Count < want || (heap.TryPeek(out _, out var worst) && score >= worst.Item1))
+                        {
+                            Offer(heap, (partition, slot), (score, partition.Ids[slot]), want);
+                        }
+                    }
+                }
+
+                heaps[worker] = heap;
+            });
+
+            best = heaps[0];
+            for (var w = 1; w < workers; w++)
+            {
+                foreach (var (item, priority) in heaps[w].UnorderedItems)
+                {
+                    Offer(best, item, priority, want);
                 }
             }
 
-            bytes += scanned * dimensions;
+            scanned = counts.Sum();
+            bytes = scanned * dimensions;
         }
 
         var result = new List<(long, string)>(best.Count);
@@ -133,6 +144,83 @@ public sealed partial class SqliteMemoryStore
         }
 
         return result;
+    }
+
+    private static (List<(MemoryIndexPartition Partition, int Slot)> Near, long Scanned) SignShortlist(
+        List<MemoryIndexPartition> partitions, MemoryIndexFilter filter, ulong[] querySigns, int shortlist, int workers)
+    {
+        var words = querySigns.Length;
+        var bits = words * 64;
+        var starts = new int[partitions.Count + 1];
+        for (var p = 0; p < partitions.Count; p++)
+        {
+            starts[p + 1] = starts[p] + partitions[p].Count;
+        }
+
+        // One distance per slot (ushort.MaxValue: not a candidate) and a histogram of the candidates' distances per worker.
+        var distances = ArrayPool<ushort>.Shared.Rent(Math.Max(1, starts[^1]));
+        var histograms = new long[workers][];
+        try
+        {
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            {
+                var histogram = new long[bits + 1];
+                for (var p = worker; p < partitions.Count; p += workers)
+                {
+                    var partition = partitions[p];
+                    var signs = partition.Signs;
+                    var offset = starts[p];
+                    var all = filter.MatchesAll(partition);
+                    for (var slot = 0; slot < partition.Count; slot++)
+                    {
+                        if (!partition.Alive[slot] || !partition.HasVector[slot] || !(all || filter.Matches(partition, slot)))
+                        {
+                            distances[offset + slot] = ushort.MaxValue;
+                            continue;
+                        }
+
+                        var distance = QuantizedVectors.Hamming(querySigns, signs.AsSpan(slot * words, words));
+                        distances[offset + slot] = (ushort)distance;
+                        histogram[distance]++;
+                    }
+                }
+
+                histograms[worker] = histogram;
+            });
+
+            var scanned = 0L;
+            var cutoff = bits;
+            var kept = 0L;
+            for (var d = 0; d <= bits; d++)
+            {
+                var count = histograms.Sum(h => h[d]);
+                scanned += count;
+                if (kept < shortlist)
+                {
+                    kept += count;
+                    cutoff = d;
+                }
+            }
+
+            var near = new List<(MemoryIndexPartition, int)>((int)Math.Min(kept, int.MaxValue));
+            for (var p = 0; p < partitions.Count; p++)
+            {
+                var offset = starts[p];
+                for (var slot = 0; slot < partitions[p].Count; slot++)
+                {
+                    if (distances[offset + slot] <= cutoff)
+                    {
+                        near.Add((partitions[p], slot));
+                    }
+                }
+            }
+
+            return (near, scanned);
+        }
+        finally
+        {
+            ArrayPool<ushort>.Shared.Return(distances);
+        }
     }
 
     private static void Offer<T>(PriorityQueue<T, (float Score, string Id)> heap, T item, (float Score, string Id) priority, int capacity)
@@ -340,27 +428,77 @@ public sealed partial class SqliteMemoryStore
         }
 
         // Candidates are kept as (partition, slot) and compared by (score, id); a hit object is made only for the results.
+        // Over many partitions (a project-wide search) the partitions are split across the cores, each with its own heap.
+        var total = 0L;
+        foreach (var partition in partitions)
+        {
+            total += partition.Count;
+        }
+
+        var workers = total >= ParallelScanThreshold ? Math.Min(Environment.ProcessorCount, partitions.Count) : 1;
+        var heaps = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (double Score, string Id)>[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+        {
+            heaps[worker] = ScoreBm25Partitions(partitions, worker, workers, filter, termIds, idf, averageLength, limit);
+        });
+
+        var heap = heaps[0];
+        for (var w = 1; w < workers; w++)
+        {
+            foreach (var (item, priority) in heaps[w].UnorderedItems)
+            {
+                if (heap.Count < limit)
+                {
+                    heap.Enqueue(item, priority);
+                }
+                else if (heap.TryPeek(out _, out var worst) && KeywordCandidateOrder.Instance.Compare(priority, worst) > 0)
+                {
+                    heap.DequeueEnqueue(item, priority);
+                }
+            }
+        }
+
+        var result = new List<ScoredMemoryId>(heap.Count);
+        while (heap.TryDequeue(out _, out var hit))
+        {
+            result.Add(new ScoredMemoryId(hit.Id, Math.Max(0, hit.Score)));
+        }
+
+        result.Reverse();
+        return result;
+    }
+
+    // Scores the partitions worker, worker + workers, ... into a heap of the best `limit` (score, id).
+    private static PriorityQueue<(MemoryIndexPartition Partition, int Slot), (double Score, string Id)> ScoreBm25Partitions(
+        List<MemoryIndexPartition> partitions, int worker, int workers, MemoryIndexFilter filter, int[] termIds, double[] idf, double averageLength, int limit)
+    {
         var heap = new PriorityQueue<(MemoryIndexPartition Partition, int Slot), (double Score, string Id)>(limit + 1, KeywordCandidateOrder.Instance);
         var scores = ArrayPool<double>.Shared.Rent(64);
+        var norms = ArrayPool<double>.Shared.Rent(64);
         var states = ArrayPool<byte>.Shared.Rent(64);
-        var touched = new List<int>();
+        Array.Clear(scores);
+        Array.Clear(states);
+        var visited = new List<int>();
         try
         {
-            foreach (var partition in partitions)
+            for (var index = worker; index < partitions.Count; index += workers)
             {
+                var partition = partitions[index];
                 if (scores.Length < partition.Count)
                 {
                     ArrayPool<double>.Shared.Return(scores);
+                    ArrayPool<double>.Shared.Return(norms);
                     ArrayPool<byte>.Shared.Return(states);
                     scores = ArrayPool<double>.Shared.Rent(partition.Count);
+                    norms = ArrayPool<double>.Shared.Rent(partition.Count);
                     states = ArrayPool<byte>.Shared.Rent(partition.Count);
+                    Array.Clear(scores);
+                    Array.Clear(states);
                 }
 
-                // Per slot: 0 = filter not evaluated yet, 1 = matches, 2 = does not; scores start at 0 and only grow.
-                Array.Clear(scores, 0, partition.Count);
-                Array.Clear(states, 0, partition.Count);
-                touched.Clear();
+                // Per slot: 0 = not seen yet, 1 = matches the filter, 2 = does not. Only visited slots are reset afterwards.
                 var inverted = partition.GetInverted();
+                var all = filter.MatchesAll(partition);
                 for (var i = 0; i < termIds.Length; i++)
                 {
                     if (termIds[i] < 0 || !inverted.TryGetTerm(termIds[i], out var start, out var end))
@@ -374,8 +512,15 @@ public sealed partial class SqliteMemoryStore
                         var state = states[slot];
                         if (state == 0)
                         {
-                            state = filter.Matches(partition, slot) ? (byte)1 : (byte)2;
+                            visited.Add(slot);
+                            state = all || filter.Matches(partition, slot) ? (byte)1 : (byte)2;
                             states[slot] = state;
+                            if (state == 1)
+                            {
+                                // The length part of FTS5's denominator, computed as it does, once per document.
+                                double d = partition.DocumentLengths[slot];
+                                norms[slot] = Bm25K1 * (1 - Bm25B + Bm25B * d / averageLength);
+                            }
                         }
 
                         if (state == 2)
@@ -385,45 +530,40 @@ public sealed partial class SqliteMemoryStore
 
                         // The expression and its evaluation order are those of FTS5's fts5Bm25Function, so scores are identical.
                         double f = inverted.TermFrequencies[p];
-                        double d = partition.DocumentLengths[slot];
-                        var term = idf[i] * ((f * (Bm25K1 + 1.0)) / (f + Bm25K1 * (1 - Bm25B + Bm25B * d / averageLength)));
-                        if (scores[slot] == 0)
-                        {
-                            touched.Add(slot);
-                        }
-
-                        scores[slot] += term;
+                        scores[slot] += idf[i] * ((f * (Bm25K1 + 1.0)) / (f + norms[slot]));
                     }
                 }
 
-                foreach (var slot in touched)
+                foreach (var slot in visited)
                 {
-                    var priority = (scores[slot], partition.Ids[slot]);
-                    if (heap.Count < limit)
+                    if (states[slot] == 1)
                     {
-                        heap.Enqueue((partition, slot), priority);
+                        var priority = (scores[slot], partition.Ids[slot]);
+                        if (heap.Count < limit)
+                        {
+                            heap.Enqueue((partition, slot), priority);
+                        }
+                        else if (heap.TryPeek(out _, out var worst) && KeywordCandidateOrder.Instance.Compare(priority, worst) > 0)
+                        {
+                            heap.DequeueEnqueue((partition, slot), priority);
+                        }
                     }
-                    else if (heap.TryPeek(out _, out var worst) && KeywordCandidateOrder.Instance.Compare(priority, worst) > 0)
-                    {
-                        heap.DequeueEnqueue((partition, slot), priority);
-                    }
+
+                    scores[slot] = 0;
+                    states[slot] = 0;
                 }
+
+                visited.Clear();
             }
         }
         finally
         {
             ArrayPool<double>.Shared.Return(scores);
+            ArrayPool<double>.Shared.Return(norms);
             ArrayPool<byte>.Shared.Return(states);
         }
 
-        var result = new List<ScoredMemoryId>(heap.Count);
-        while (heap.TryDequeue(out _, out var hit))
-        {
-            result.Add(new ScoredMemoryId(hit.Id, Math.Max(0, hit.Score)));
-        }
-
-        result.Reverse();
-        return result;
+        return heap;
     }
 
     /// <summary>Entity links from the index, in the SQL path's order (rarest entity first, then newest memory).</summary>
@@ -435,39 +575,18 @@ public sealed partial class SqliteMemoryStore
         return await SearchIndexAsync(session, query, filter, (_, partitions) =>
         {
             // The SQL orders (memory, entity) rows by the entity's link count, its key, then newest memory first, then id:
-            // entities are taken in that order and only the newest rows each one still needs are sorted.
-            var matches = new List<(string MemoryId, long Created)>[keys.Count];
+            // a first pass counts each entity's matching memories, a second takes, entity by entity in that order, only the
+            // newest rows still needed.
+            var entityIds = keys.Select(index.FindEntity).ToArray();
+            var counts = new int[keys.Count];
             for (var k = 0; k < keys.Count; k++)
             {
-                matches[k] = [];
-                var entityId = index.FindEntity(keys[k]);
-                if (entityId < 0)
-                {
-                    continue;
-                }
-
-                foreach (var partition in partitions)
-                {
-                    var inverted = partition.GetInverted();
-                    if (!inverted.TryGetEntity(entityId, out var start, out var end))
-                    {
-                        continue;
-                    }
-
-                    for (var p = start; p < end; p++)
-                    {
-                        var slot = inverted.EntitySlots[p];
-                        if (filter.Matches(partition, slot))
-                        {
-                            matches[k].Add((partition.Ids[slot], partition.CreatedTicks[slot]));
-                        }
-                    }
-                }
+                ForEachMatch(partitions, filter, entityIds[k], (_, _) => counts[k]++);
             }
 
             var order = Enumerable.Range(0, keys.Count)
-                .Where(k => matches[k].Count > 0)
-                .OrderBy(k => matches[k].Count)
+                .Where(k => counts[k] > 0)
+                .OrderBy(k => counts[k])
                 .ThenBy(k => keys[k], KeywordOrder.Binary)
                 .ToList();
             var links = new List<EntityLink>(limit);
@@ -479,10 +598,23 @@ public sealed partial class SqliteMemoryStore
                     break;
                 }
 
-                var rows = matches[k];
-                var newest = rows.Count <= need ? rows : SelectNewest(rows, need);
+                var heap = new PriorityQueue<(string MemoryId, long Created), (string MemoryId, long Created)>(
+                    need + 1, Comparer<(string MemoryId, long Created)>.Create((a, b) => NewestFirst(b, a)));
+                ForEachMatch(partitions, filter, entityIds[k], (partition, slot) =>
+                {
+                    var row = (partition.Ids[slot], partition.CreatedTicks[slot]);
+                    if (heap.Count < need)
+                    {
+                        heap.Enqueue(row, row);
+                    }
+                    else if (NewestFirst(row, heap.Peek()) < 0)
+                    {
+                        heap.DequeueEnqueue(row, row);
+                    }
+                });
+                var newest = heap.UnorderedItems.Select(x => x.Element).ToList();
                 newest.Sort(NewestFirst);
-                links.AddRange(newest.Take(need).Select(r => new EntityLink(r.MemoryId, keys[k], rows.Count)));
+                links.AddRange(newest.Select(r => new EntityLink(r.MemoryId, keys[k], counts[k])));
             }
 
             return links;
@@ -495,24 +627,31 @@ public sealed partial class SqliteMemoryStore
         return byCreated != 0 ? byCreated : KeywordOrder.CompareBinary(a.MemoryId, b.MemoryId);
     }
 
-    // The `count` first rows in NewestFirst order, unordered, without sorting them all.
-    private static List<(string MemoryId, long Created)> SelectNewest(List<(string MemoryId, long Created)> rows, int count)
+    private static void ForEachMatch(List<MemoryIndexPartition> partitions, MemoryIndexFilter filter, int entityId, Action<MemoryIndexPartition, int> action)
     {
-        var heap = new PriorityQueue<(string MemoryId, long Created), (string MemoryId, long Created)>(
-            count + 1, Comparer<(string MemoryId, long Created)>.Create((a, b) => NewestFirst(b, a)));
-        foreach (var row in rows)
+        if (entityId < 0)
         {
-            if (heap.Count < count)
-            {
-                heap.Enqueue(row, row);
-            }
-            else if (NewestFirst(row, heap.Peek()) < 0)
-            {
-                heap.DequeueEnqueue(row, row);
-            }
+            return;
         }
 
-        return [.. heap.UnorderedItems.Select(x => x.Element)];
+        foreach (var partition in partitions)
+        {
+            var inverted = partition.GetInverted();
+            if (!inverted.TryGetEntity(entityId, out var start, out var end))
+            {
+                continue;
+            }
+
+            var all = filter.MatchesAll(partition);
+            for (var p = start; p < end; p++)
+            {
+                var slot = inverted.EntitySlots[p];
+                if (all || filter.Matches(partition, slot))
+                {
+                    action(partition, slot);
+                }
+            }
+        }
     }
 
     /// <summary>

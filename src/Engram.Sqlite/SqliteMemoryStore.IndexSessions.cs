@@ -11,6 +11,23 @@ public sealed partial class SqliteMemoryStore
 
     private readonly ConcurrentBag<IndexSession> _sessions = [];
 
+    private async Task<IReadOnlyList<MemoryItem>> GetManyWithSessionAsync(string projectId, IReadOnlyCollection<string> memoryIds, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var session = RentSession();
+            var command = session.Session.GetMany;
+            command.Parameters[0].Value = projectId;
+            command.Parameters[1].Value = SqliteValues.ToJsonArray(memoryIds);
+            return await ReadMemoriesAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Map(ex, "get");
+        }
+    }
+
     /// <summary>Takes an idle session or opens one; dispose the lease to give it back.</summary>
     private SessionLease RentSession()
     {
@@ -86,6 +103,9 @@ public sealed partial class SqliteMemoryStore
                 Rescore.Parameters.Add("@dims", SqliteType.Integer);
                 DocumentFrequency = Prepare("SELECT count(*) FROM memories_fts WHERE memories_fts MATCH @phrase;");
                 DocumentFrequency.Parameters.Add("@phrase", SqliteType.Text);
+                GetMany = Prepare($"SELECT {MemoryColumns} FROM memories m WHERE m.project_id = @project AND m.id IN (SELECT value FROM json_each(@ids));");
+                GetMany.Parameters.Add("@project", SqliteType.Text);
+                GetMany.Parameters.Add("@ids", SqliteType.Text);
             }
             catch
             {
@@ -102,6 +122,8 @@ public sealed partial class SqliteMemoryStore
 
         public SqliteCommand DocumentFrequency { get; }
 
+        public SqliteCommand GetMany { get; }
+
         /// <summary>Gets or sets the <c>data_version</c> this connection read at its last check.</summary>
         public long LastDataVersion { get; set; } = long.MinValue;
 
@@ -115,6 +137,7 @@ public sealed partial class SqliteMemoryStore
             DataVersion.Dispose();
             Rescore.Dispose();
             DocumentFrequency.Dispose();
+            GetMany.Dispose();
             Connection.Dispose();
         }
 

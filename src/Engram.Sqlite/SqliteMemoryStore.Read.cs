@@ -50,6 +50,12 @@ public sealed partial class SqliteMemoryStore
             return [];
         }
 
+        if (_index is not null)
+        {
+            // Searches call this for every candidate set: a kept connection with the statement prepared once.
+            return await GetManyWithSessionAsync(projectId, memoryIds, cancellationToken).ConfigureAwait(false);
+        }
+
         return await QueryMemoriesAsync(
             $"SELECT {MemoryColumns} FROM memories m WHERE m.project_id = @project AND m.id IN (SELECT value FROM json_each(@ids));",
             command =>

@@ -51,7 +51,7 @@ public sealed partial class SqliteMemoryStore : IMemoryStore, IDisposable
 
         _path = Path.GetFullPath(options.DatabasePath);
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _index = options.InMemoryIndex ? new MemoryIndex() : null;
+        _index = options.InMemoryIndex && Environment.GetEnvironmentVariable("ENGRAM_AB_NOINDEX") is null ? new MemoryIndex() : null;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,

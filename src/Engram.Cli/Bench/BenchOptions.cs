@@ -31,6 +31,10 @@ internal sealed record BenchOptions
     /// <value>Default 100.</value>
     public int ProjectQueries { get; init; } = 100;
 
+    /// <summary>Gets the number of vector searches of each kind compared with an exact scan to measure recall.</summary>
+    /// <value>Default 10.</value>
+    public int RecallQueries { get; init; } = 10;
+
     /// <summary>Gets the results per search.</summary>
     /// <value>Default 10.</value>
     public int TopK { get; init; } = 10;
@@ -40,6 +44,10 @@ internal sealed record BenchOptions
 
     /// <summary>Gets a value indicating whether an existing matching database in <see cref="Directory"/> is rebuilt.</summary>
     public bool Fresh { get; init; }
+
+    /// <summary>Gets a value indicating whether the SQLite store keeps its in-memory index (off: the SQL paths, for comparison).</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool InMemoryIndex { get; init; } = true;
 
     /// <summary>Gets a value indicating whether cold start and resident memory are measured in a child process.</summary>
     /// <value>Default <see langword="true"/>.</value>

@@ -32,7 +32,13 @@ internal sealed record MachineReport(int Cores, string Os, string Runtime, Bandw
 internal sealed record BandwidthReport(long BufferBytes, double SingleThreadBytesPerSecond, double AllThreadsBytesPerSecond, int Threads);
 
 /// <summary>The data set searched.</summary>
-internal sealed record DatasetReport(long Memories, int Users, int MemoriesPerUser, int Dimensions, bool Reused);
+/// <param name="Memories">The memories in the project.</param>
+/// <param name="Users">The users.</param>
+/// <param name="MemoriesPerUser">The memories per user of the batched ingest.</param>
+/// <param name="Dimensions">The vector length.</param>
+/// <param name="Reused">Whether an existing database was reused (ingest not measured).</param>
+/// <param name="InMemoryIndex">Whether the SQLite store kept its in-memory index (the default).</param>
+internal sealed record DatasetReport(long Memories, int Users, int MemoriesPerUser, int Dimensions, bool Reused, bool InMemoryIndex);
 
 /// <summary>Ingest throughput: batched adds, then one-message adds.</summary>
 internal sealed record IngestReport(BatchedIngestReport Batched, SingleIngestReport? Single);
@@ -55,7 +61,18 @@ internal sealed record SearchReport(
     SearchPhaseReport UserScoped,
     SearchPhaseReport ProjectWide,
     SearchPhaseReport VectorUserScoped,
-    SearchPhaseReport VectorProjectWide);
+    SearchPhaseReport VectorProjectWide,
+    RecallReport VectorRecall);
+
+/// <summary>
+/// How many of the exact top results (a float32 scan of every candidate, the store without its in-memory index) the
+/// index's vector search returns, over a sample of queries.
+/// </summary>
+/// <param name="Queries">The queries compared, of each kind.</param>
+/// <param name="Limit">The results per query.</param>
+/// <param name="UserScoped">The recall of user-scoped searches (int8 candidates re-scored exactly).</param>
+/// <param name="ProjectWide">The recall of project-wide searches (sign codes shortlist candidates above 200,000 vectors).</param>
+internal sealed record RecallReport(int Queries, int Limit, double UserScoped, double ProjectWide);
 
 /// <summary>One timed series of searches, run one after another.</summary>
 /// <param name="Queries">The searches.</param>
@@ -80,13 +97,23 @@ internal sealed record ScanReport(
 /// <summary>Resident memory of a fresh process that answered a user-scoped and a project-wide search.</summary>
 /// <param name="ResidentBytes">The working set after both searches and a full garbage collection.</param>
 /// <param name="BaselineResidentBytes">The working set of the same process after start-up, before its first search.</param>
-/// <param name="ManagedBytes">The managed heap after the collection.</param>
+/// <param name="ManagedBytes">The live managed objects after the collection.</param>
+/// <param name="ManagedCommittedBytes">The memory the garbage collector holds committed (live objects plus free space it keeps).</param>
+/// <param name="IndexBytes">The SQLite store's estimate of its in-memory index.</param>
 /// <param name="BytesPerMemory">The working set divided by the number of memories.</param>
 /// <param name="MarginalBytesPerMemory">The growth of the working set from the baseline, divided by the number of memories.</param>
 /// <param name="VectorBytesPerMemory">The size of one stored float32 vector.</param>
 /// <param name="BudgetBytesPerMemory">The target: 1 KiB plus the vector bytes.</param>
 internal sealed record ResidentMemoryReport(
-    long ResidentBytes, long BaselineResidentBytes, long ManagedBytes, double BytesPerMemory, double MarginalBytesPerMemory, int VectorBytesPerMemory, int BudgetBytesPerMemory);
+    long ResidentBytes,
+    long BaselineResidentBytes,
+    long ManagedBytes,
+    long ManagedCommittedBytes,
+    long IndexBytes,
+    double BytesPerMemory,
+    double MarginalBytesPerMemory,
+    int VectorBytesPerMemory,
+    int BudgetBytesPerMemory);
 
 /// <summary>The size of the database on disk.</summary>
 internal sealed record StorageReport(long DatabaseBytes, double BytesPerMemory);

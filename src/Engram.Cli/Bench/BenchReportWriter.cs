@@ -44,7 +44,7 @@ internal static class BenchReportWriter
         Row("machine", $"{machine.Cores} cores, {machine.Runtime}, {machine.Os}; load average {Number(machine.LoadAverage)} at start");
         Row("memory bandwidth", $"{Gigabytes(machine.Bandwidth.SingleThreadBytesPerSecond)} GB/s (1 thread), {Gigabytes(machine.Bandwidth.AllThreadsBytesPerSecond)} GB/s ({machine.Bandwidth.Threads} threads)");
         var dataset = report.Dataset;
-        Row("data set", $"{dataset.Memories:N0} memories, {dataset.Users:N0} users × {dataset.MemoriesPerUser:N0}, {dataset.Dimensions} dimensions{(dataset.Reused ? " (reused)" : string.Empty)}");
+        Row("data set", $"{dataset.Memories:N0} memories, {dataset.Users:N0} users × {dataset.MemoriesPerUser:N0}, {dataset.Dimensions} dimensions{(dataset.Reused ? " (reused)" : string.Empty)}{(dataset.InMemoryIndex ? string.Empty : "; in-memory index off")}");
         if (report.Ingest is { } ingest)
         {
             var b = ingest.Batched;
@@ -61,11 +61,13 @@ internal static class BenchReportWriter
         Row("search, project-wide", Phase(search.ProjectWide));
         Row("vector search, user-scoped", Phase(search.VectorUserScoped));
         Row("vector search, project-wide", Phase(search.VectorProjectWide));
+        var recall = search.VectorRecall;
+        Row("vector recall vs exact scan", $"user-scoped {Number(recall.UserScoped)}, project-wide {Number(recall.ProjectWide)} (top {recall.Limit}, {recall.Queries} queries each)");
         var scan = report.Scan;
         Row("vector bytes read per query", $"user-scoped {Bytes(scan.UserScopedBytesPerQuery)} (≥ {Number(scan.UserScopedBoundMs)} ms at full bandwidth); project-wide {Bytes(scan.ProjectWideBytesPerQuery)} (≥ {Number(scan.ProjectWideBoundMs)} ms); an exact float32 scan of the project would take ≥ {Number(scan.ExactProjectWideBoundMs)} ms");
         if (report.Memory is { } memory)
         {
-            Row("resident memory", $"{Bytes(memory.ResidentBytes)} ({Number(memory.BytesPerMemory)} B per memory; {Number(memory.MarginalBytesPerMemory)} B above the {Bytes(memory.BaselineResidentBytes)} start-up baseline; budget {memory.BudgetBytesPerMemory:N0} B); managed heap {Bytes(memory.ManagedBytes)}");
+            Row("resident memory", $"{Bytes(memory.ResidentBytes)} ({Number(memory.BytesPerMemory)} B per memory; {Number(memory.MarginalBytesPerMemory)} B above the {Bytes(memory.BaselineResidentBytes)} start-up baseline; budget {memory.BudgetBytesPerMemory:N0} B); managed heap {Bytes(memory.ManagedBytes)} live, {Bytes(memory.ManagedCommittedBytes)} committed; index {Bytes(memory.IndexBytes)}");
         }
 
         Row("database size", $"{Bytes(report.Storage.DatabaseBytes)} ({Number(report.Storage.BytesPerMemory)} B per memory)");

@@ -83,7 +83,7 @@ internal sealed class BenchRunner
             var count = await CountMemoriesAsync(directory, cancellationToken);
             if (_options.ColdStart)
             {
-                var probe = await ColdStartProbe.RunAsync(directory, SyntheticCorpus.UserId(0), probeQuery, cancellationToken);
+                var probe = await ColdStartProbe.RunAsync(directory, SyntheticCorpus.UserId(0), probeQuery, _options.InMemoryIndex, cancellationToken);
                 if (probe is null)
                 {
                     notes.Add("Cold start and resident memory were not measured: the engram CLI assembly was not found next to this one.");
@@ -95,6 +95,8 @@ internal sealed class BenchRunner
                         probe.ResidentBytes,
                         probe.BaselineResidentBytes,
                         probe.ManagedBytes,
+                        probe.ManagedCommittedBytes,
+                        probe.IndexBytes,
                         Round((double)probe.ResidentBytes / count),
                         Round((double)(probe.ResidentBytes - probe.BaselineResidentBytes) / count),
                         probe.Dimensions * sizeof(float),
@@ -105,7 +107,12 @@ internal sealed class BenchRunner
             var (search, scan, dimensions) = await SearchAsync(directory, bandwidth, count, cancellationToken);
             var databaseBytes = DatabaseBytes(directory);
             var storage = new StorageReport(databaseBytes, Round((double)databaseBytes / count));
-            var dataset = new DatasetReport(count, _options.Users, _options.MemoriesPerUser, dimensions, reused);
+            var dataset = new DatasetReport(count, _options.Users, _options.MemoriesPerUser, dimensions, reused, _options.InMemoryIndex);
+            if (!_options.InMemoryIndex)
+            {
+                notes.Add("The store's in-memory index was off (--no-index): searches ran the SQL paths (exact float32 scan of BLOBs, FTS5 bm25(), entity-link query).");
+            }
+
             var machine = new MachineReport(
                 Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, bandwidth, loadAverage);
             if (loadAverage > Environment.ProcessorCount)
@@ -127,7 +134,7 @@ internal sealed class BenchRunner
 
     private async Task<IngestReport> IngestAsync(string directory, CancellationToken cancellationToken)
     {
-        await using var session = await EngramSession.OpenAsync(directory, cancellationToken);
+        await using var session = await OpenSessionAsync(directory, _options.InMemoryIndex, cancellationToken);
         var memory = session.Memory;
         var users = _options.Users;
         var workers = Math.Clamp(_options.IngestWorkers, 1, users);
@@ -205,7 +212,7 @@ internal sealed class BenchRunner
     private async Task<(SearchReport Search, ScanReport Scan, int Dimensions)> SearchAsync(
         string directory, BandwidthReport bandwidth, long count, CancellationToken cancellationToken)
     {
-        await using var session = await EngramSession.OpenAsync(directory, cancellationToken);
+        await using var session = await OpenSessionAsync(directory, _options.InMemoryIndex, cancellationToken);
         var memory = session.Memory;
         var store = session.Services.GetRequiredService<SqliteMemoryStore>();
         var embedder = session.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
@@ -267,12 +274,35 @@ internal sealed class BenchRunner
             async i => (await store.SearchVectorsAsync(ForFilter(everyone), projectVectors[i].Vector, model, pool, cancellationToken)).Count);
         var after = store.GetVectorSearchStatistics();
 
+        // Recall of the index's vector search against the exact float32 scan (the store without its index) on a sample.
+        _progress.Start("vector recall against an exact scan", _options.RecallQueries * 2);
+        using var exact = new SqliteMemoryStore(new SqliteStoreOptions { DatabasePath = Path.Combine(directory, EngramSession.DatabaseFileName), InMemoryIndex = false });
+        double userHits = 0, userTotal = 0, projectHits = 0, projectTotal = 0;
+        for (var i = 0; i < _options.RecallQueries; i++)
+        {
+            var u = i % userQueries.Count;
+            var userQuery = ForFilter(MemoryFilter.Equal(FilterField.Of(FilterFieldKind.UserId), userQueries[u].UserId));
+            var truth = await exact.SearchVectorsAsync(userQuery, userVectors[u].Vector, model, pool, cancellationToken);
+            var found = await store.SearchVectorsAsync(userQuery, userVectors[u].Vector, model, pool, cancellationToken);
+            userHits += truth.Select(h => h.MemoryId).Intersect(found.Select(h => h.MemoryId)).Count();
+            userTotal += truth.Count;
+            _progress.Advance();
+
+            var p = i % projectQueries.Count;
+            truth = await exact.SearchVectorsAsync(ForFilter(everyone), projectVectors[p].Vector, model, pool, cancellationToken);
+            found = await store.SearchVectorsAsync(ForFilter(everyone), projectVectors[p].Vector, model, pool, cancellationToken);
+            projectHits += truth.Select(h => h.MemoryId).Intersect(found.Select(h => h.MemoryId)).Count();
+            projectTotal += truth.Count;
+            _progress.Advance();
+        }
+
+        var recall = new RecallReport(_options.RecallQueries, pool, Round(userTotal == 0 ? 1 : userHits / userTotal), Round(projectTotal == 0 ? 1 : projectHits / projectTotal));
         var userBytes = (double)(middle.BytesScanned - before.BytesScanned) / Math.Max(1, middle.Searches - before.Searches);
         var projectBytes = (double)(after.BytesScanned - middle.BytesScanned) / Math.Max(1, after.Searches - middle.Searches);
         var bytesPerMs = bandwidth.AllThreadsBytesPerSecond / 1000;
         var scan = new ScanReport(
             Round(userBytes), Round(projectBytes), Round(userBytes / bytesPerMs), Round(projectBytes / bytesPerMs), Round(count * dimensions * sizeof(float) / bytesPerMs));
-        var search = new SearchReport(Round(firstProjectWide), userScoped, projectWide, vectorUser, vectorProject);
+        var search = new SearchReport(Round(firstProjectWide), userScoped, projectWide, vectorUser, vectorProject, recall);
         return (search, scan, dimensions);
     }
 
@@ -294,6 +324,19 @@ internal sealed class BenchRunner
         var total = latencies.Sum();
         return new SearchPhaseReport(queries.Count, Latency(latencies), Round(queries.Count / (total / 1000)), Round((double)results / queries.Count), Round(cpuMs / queries.Count));
     }
+
+    /// <summary>Opens the engine as the CLI does; without the in-memory index when <paramref name="inMemoryIndex"/> is off.</summary>
+    /// <param name="directory">The data directory.</param>
+    /// <param name="inMemoryIndex">Whether the SQLite store keeps its in-memory index.</param>
+    /// <param name="cancellationToken">A token to cancel the start.</param>
+    /// <returns>The session.</returns>
+    public static Task<EngramSession> OpenSessionAsync(string directory, bool inMemoryIndex, CancellationToken cancellationToken) =>
+        EngramSession.OpenAsync(
+            directory,
+            cancellationToken,
+            configureServices: inMemoryIndex
+                ? null
+                : (services, _) => services.AddEngram().WithSqliteStore(Path.Combine(Path.GetFullPath(directory), EngramSession.DatabaseFileName), o => o.InMemoryIndex = false));
 
     private static async Task<long> CountMemoriesAsync(string directory, CancellationToken cancellationToken)
     {
@@ -328,7 +371,8 @@ internal sealed class BenchRunner
         await JsonSerializer.SerializeAsync(stream, Marker(), BenchJsonContext.Default.BenchDatasetMarker, cancellationToken);
     }
 
-    private BenchDatasetMarker Marker() => new(_options.Memories, _options.MemoriesPerUser, _options.BatchSize, _options.SingleAdds, _options.Seed);
+    private BenchDatasetMarker Marker() =>
+        new(_options.Memories, _options.MemoriesPerUser, _options.BatchSize, _options.SingleAdds, _options.Seed, SyntheticCorpus.Version);
 
     private List<TargetReport> Targets(IngestReport? ingest, SearchReport search, ResidentMemoryReport? memory, ColdStartReport? coldStart)
     {
@@ -407,4 +451,4 @@ internal sealed class BenchRunner
 }
 
 /// <summary>What a benchmark directory holds, so that a later run with the same options can reuse it.</summary>
-internal sealed record BenchDatasetMarker(int Memories, int MemoriesPerUser, int BatchSize, int SingleAdds, int Seed);
+internal sealed record BenchDatasetMarker(int Memories, int MemoriesPerUser, int BatchSize, int SingleAdds, int Seed, int CorpusVersion);

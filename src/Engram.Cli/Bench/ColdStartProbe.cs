@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Engram.Cli.Hosting;
+using Engram.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,7 +23,8 @@ internal static class ColdStartProbe
     /// <param name="cancellationToken">A token to cancel the probe.</param>
     /// <returns>The measurements, or <see langword="null"/> when the CLI assembly cannot be found to start a child.</returns>
     /// <exception cref="CliDataException">The child failed.</exception>
-    public static async Task<ProbeResult?> RunAsync(string directory, string userId, string query, CancellationToken cancellationToken)
+    /// <param name="inMemoryIndex">Whether the child's store keeps its in-memory index.</param>
+    public static async Task<ProbeResult?> RunAsync(string directory, string userId, string query, bool inMemoryIndex, CancellationToken cancellationToken)
     {
         var assembly = typeof(ColdStartProbe).Assembly.Location;
         if (string.IsNullOrEmpty(assembly) || !File.Exists(Path.ChangeExtension(assembly, ".runtimeconfig.json")))
@@ -40,6 +41,11 @@ internal static class ColdStartProbe
         foreach (var argument in new[] { assembly, "bench", "probe", "--dir", directory, "--user", userId, "--query", query })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (!inMemoryIndex)
+        {
+            start.ArgumentList.Add("--no-index");
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -75,7 +81,8 @@ internal static class ColdStartProbe
             var first = JsonSerializer.Deserialize(firstLine, BenchJsonContext.Default.ProbeFirstAnswer)!;
             var summary = JsonSerializer.Deserialize(secondLine, BenchJsonContext.Default.ProbeSummary)!;
             return new ProbeResult(
-                firstAnswerMs, first.InProcessMs, summary.ProjectWideMs, summary.ResidentBytes, summary.BaselineResidentBytes, summary.ManagedBytes, summary.Dimensions);
+                firstAnswerMs, first.InProcessMs, summary.ProjectWideMs, summary.ResidentBytes, summary.BaselineResidentBytes, summary.ManagedBytes,
+                summary.ManagedCommittedBytes, summary.IndexBytes, summary.Dimensions);
         }
         finally
         {
@@ -93,12 +100,13 @@ internal static class ColdStartProbe
     /// <param name="stdout">Standard output.</param>
     /// <param name="cancellationToken">A token to cancel the probe.</param>
     /// <returns>A task that completes when both lines are written.</returns>
-    public static async Task RunChildAsync(string directory, string userId, string query, TextWriter stdout, CancellationToken cancellationToken)
+    /// <param name="inMemoryIndex">Whether the store keeps its in-memory index.</param>
+    public static async Task RunChildAsync(string directory, string userId, string query, bool inMemoryIndex, TextWriter stdout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         using var self = Process.GetCurrentProcess();
         var processStart = self.StartTime.ToUniversalTime();
-        await using var session = await EngramSession.OpenAsync(directory, cancellationToken);
+        await using var session = await BenchRunner.OpenSessionAsync(directory, inMemoryIndex, cancellationToken);
         self.Refresh();
         var baseline = self.WorkingSet64;
         var first = await session.Memory.SearchAsync(new SearchMemoriesRequest { Query = query, Scope = MemoryScope.ForUser(userId) }, cancellationToken);
@@ -117,7 +125,9 @@ internal static class ColdStartProbe
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         self.Refresh();
-        var summary = new ProbeSummary(projectWideMs, self.WorkingSet64, baseline, GC.GetTotalMemory(forceFullCollection: false), dimensions);
+        var index = session.Services.GetService<SqliteMemoryStore>()?.GetVectorSearchStatistics();
+        var summary = new ProbeSummary(
+            projectWideMs, self.WorkingSet64, baseline, GC.GetTotalMemory(forceFullCollection: false), GC.GetGCMemoryInfo().TotalCommittedBytes, index?.IndexBytes ?? 0, dimensions);
         await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, BenchJsonContext.Default.ProbeSummary));
         await stdout.FlushAsync(cancellationToken);
     }
@@ -137,10 +147,19 @@ internal static class ColdStartProbe
 
 /// <summary>What the cold-start probe measured.</summary>
 internal sealed record ProbeResult(
-    double FirstAnswerMs, double InProcessMs, double ProjectWideMs, long ResidentBytes, long BaselineResidentBytes, long ManagedBytes, int Dimensions);
+    double FirstAnswerMs,
+    double InProcessMs,
+    double ProjectWideMs,
+    long ResidentBytes,
+    long BaselineResidentBytes,
+    long ManagedBytes,
+    long ManagedCommittedBytes,
+    long IndexBytes,
+    int Dimensions);
 
 /// <summary>The probe's first line: its first answer.</summary>
 internal sealed record ProbeFirstAnswer(double InProcessMs, int Results);
 
 /// <summary>The probe's second line: the project-wide search and the resident memory.</summary>
-internal sealed record ProbeSummary(double ProjectWideMs, long ResidentBytes, long BaselineResidentBytes, long ManagedBytes, int Dimensions);
+internal sealed record ProbeSummary(
+    double ProjectWideMs, long ResidentBytes, long BaselineResidentBytes, long ManagedBytes, long ManagedCommittedBytes, long IndexBytes, int Dimensions);

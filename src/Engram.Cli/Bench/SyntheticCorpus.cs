@@ -143,6 +143,9 @@ internal sealed class SyntheticCorpus
     /// <param name="seed">The seed; the same seed gives the same texts.</param>
     public SyntheticCorpus(int seed) => _seed = seed;
 
+    /// <summary>Gets the version of the generator: a database built by another version is not reused.</summary>
+    public static int Version => 2;
+
     /// <summary>Gets the number of distinct memory templates.</summary>
     public static int TemplateCount => 22;
 
@@ -156,7 +159,7 @@ internal sealed class SyntheticCorpus
     /// <returns>The world.</returns>
     public UserWorld World(int user)
     {
-        var random = new Random(HashCode.Combine(_seed, user, 0x5eed));
+        var random = new Random(Mix(_seed, user, 0x5eed));
         var name = Pick(random, FirstNames);
         var people = new List<(string Name, string Relation)>(8);
         for (var i = 0; i < 8; i++)
@@ -181,7 +184,7 @@ internal sealed class SyntheticCorpus
     public string Memory(UserWorld world, int user, int index)
     {
         ArgumentNullException.ThrowIfNull(world);
-        var random = new Random(HashCode.Combine(_seed, user, index));
+        var random = new Random(Mix(_seed, user, index));
         var p = world.Name;
         var (friend, relation) = world.People[random.Next(world.People.Count)];
         var n = random.Next(2, 60);
@@ -262,6 +265,16 @@ internal sealed class SyntheticCorpus
             .Append(",\"importance\":").Append(((user * 31 + batch) % 5 + 1).ToString(CultureInfo.InvariantCulture)).Append('}');
         using var document = JsonDocument.Parse(json.ToString());
         return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
+    }
+
+    // A fixed mix of three numbers (HashCode.Combine is randomized per process, and the texts must be the same in every run).
+    private static int Mix(int a, int b, int c)
+    {
+        var h = ((ulong)(uint)a * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)b * 0xC2B2AE3D27D4EB4FUL) ^ ((ulong)(uint)c * 0x165667B19E3779F9UL);
+        h ^= h >> 29;
+        h *= 0xBF58476D1CE4E5B9UL;
+        h ^= h >> 32;
+        return (int)(h & 0x7FFF_FFFF);
     }
 
     private static string Date(Random random) =>

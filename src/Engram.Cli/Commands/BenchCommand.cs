@@ -31,6 +31,7 @@ internal static class BenchCommand
         var singleAdds = OptionParsers.Int("--single-adds", "One-message adds timed after the batched ingest (0 to skip).", defaults.SingleAdds);
         var queries = OptionParsers.Int("--queries", "Timed user-scoped searches.", defaults.Queries);
         var projectQueries = OptionParsers.Int("--project-queries", "Timed project-wide searches (user_id \"*\").", defaults.ProjectQueries);
+        var recallQueries = OptionParsers.Int("--recall-queries", "Vector searches of each kind compared with an exact scan to measure recall (0 to skip).", defaults.RecallQueries);
         var topK = OptionParsers.Int("--top-k", "Results per search (1..1000).", defaults.TopK);
         topK.Aliases.Add("-k");
         var bandwidthMb = OptionParsers.Int("--bandwidth-mb", "The buffer read to measure memory bandwidth, in MiB (≥ 16).", (int)(defaults.BandwidthBytes >> 20));
@@ -42,9 +43,10 @@ internal static class BenchCommand
         };
         var fresh = new Option<bool>("--fresh") { Description = "Rebuild the database in --dir even when it could be reused." };
         var noColdStart = new Option<bool>("--no-cold-start") { Description = "Skip the child process that measures cold start and resident memory." };
+        var noIndex = new Option<bool>("--no-index") { Description = "Run without the SQLite store's in-memory index (the SQL paths), to compare." };
 
         var command = new Command("bench", Description);
-        foreach (var option in new Option[] { memories, perUser, batchSize, workers, singleAdds, queries, projectQueries, topK, bandwidthMb, seed, directory, fresh, noColdStart })
+        foreach (var option in new Option[] { memories, perUser, batchSize, workers, singleAdds, queries, projectQueries, recallQueries, topK, bandwidthMb, seed, directory, fresh, noColdStart, noIndex })
         {
             command.Options.Add(option);
         }
@@ -60,12 +62,14 @@ internal static class BenchCommand
                 SingleAdds = NonNegative(parseResult.GetValue(singleAdds), "--single-adds"),
                 Queries = Positive(parseResult.GetValue(queries), "--queries"),
                 ProjectQueries = Positive(parseResult.GetValue(projectQueries), "--project-queries"),
+                RecallQueries = NonNegative(parseResult.GetValue(recallQueries), "--recall-queries"),
                 TopK = Range(parseResult.GetValue(topK), "--top-k", 1, 1000),
                 BandwidthBytes = (long)Range(parseResult.GetValue(bandwidthMb), "--bandwidth-mb", 16, 16_384) << 20,
                 Seed = parseResult.GetValue(seed) ?? defaults.Seed,
                 Directory = parseResult.GetValue(directory),
                 Fresh = parseResult.GetValue(fresh),
                 ColdStart = !parseResult.GetValue(noColdStart),
+                InMemoryIndex = !parseResult.GetValue(noIndex),
             };
 
             var format = context.Globals.GetFormat(parseResult);
@@ -92,14 +96,21 @@ internal static class BenchCommand
         var directory = new Option<string>("--dir") { Required = true };
         var user = new Option<string>("--user") { Required = true };
         var query = new Option<string>("--query") { Required = true };
+        var noIndex = new Option<bool>("--no-index");
         var probe = new Command("probe", "Cold-start probe (used by engram bench).") { Hidden = true };
         probe.Options.Add(directory);
         probe.Options.Add(user);
         probe.Options.Add(query);
+        probe.Options.Add(noIndex);
         probe.SetAction(async (parseResult, cancellationToken) =>
         {
             await ColdStartProbe.RunChildAsync(
-                parseResult.GetRequiredValue(directory), parseResult.GetRequiredValue(user), parseResult.GetRequiredValue(query), context.Stdout, cancellationToken);
+                parseResult.GetRequiredValue(directory),
+                parseResult.GetRequiredValue(user),
+                parseResult.GetRequiredValue(query),
+                !parseResult.GetValue(noIndex),
+                context.Stdout,
+                cancellationToken);
             return ExitCodes.Success;
         });
         return probe;

@@ -9,6 +9,8 @@ namespace Engram.Cli.Tests.Bench;
 /// </summary>
 public sealed class BenchRunnerTests : IDisposable
 {
+    private const string GoldenName = "Marcus";
+    private const string GoldenMemory = "Marcus started a new job as a graphic designer at ";
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -98,5 +100,16 @@ public sealed class BenchRunnerTests : IDisposable
         Assert.Equal(a.Memory(world, 3, 10), b.Memory(b.World(3), 3, 10));
         Assert.NotEqual(a.Memory(world, 3, 10), a.Memory(world, 3, 11));
         Assert.Contains(world.Name, a.Memory(world, 3, 10), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SyntheticCorpus_Seed42_GivesTheRecordedTexts()
+    {
+        // The same texts in every process (a reused benchmark database is searched with questions about its own users).
+        var corpus = new SyntheticCorpus(42);
+        var world = corpus.World(0);
+
+        Assert.Equal(GoldenName, world.Name);
+        Assert.StartsWith(GoldenMemory, corpus.Memory(world, 0, 0), StringComparison.Ordinal);
     }
 }
