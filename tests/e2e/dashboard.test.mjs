@@ -66,6 +66,9 @@ async function openPage(viewport) {
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
+  page.on('response', async (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.request().method()} ${response.url()} ${await response.text()}`);
+  });
   page.on('dialog', (dialog) => { problems.push(`dialog: ${dialog.message()}`); dialog.dismiss(); });
   return { context, page, problems };
 }
@@ -130,7 +133,6 @@ test('sign in, find, search with explain, edit, delete, and stored markup stays 
   assert.ok(await bars.count() >= 2, 'one bar per signal');
   const widthsOfBars = await hit.locator('.bar-fill').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width));
   assert.ok(widthsOfBars.some((w) => w > 0), `a bar has a length: ${widthsOfBars}`);
-  assert.ok(Math.max(...widthsOfBars) >= Math.max(...widthsOfBars.map((w) => w)) && widthsOfBars.every((w) => w >= 0));
   const excluded = page.locator('table.excluded tbody tr');
   assert.ok(await excluded.count() >= 1, 'the other green tea memory was excluded');
   assert.ok((await page.locator('table.excluded').innerText()).includes('ranked beyond top_k'));
@@ -139,7 +141,7 @@ test('sign in, find, search with explain, edit, delete, and stored markup stays 
   await hit.locator('.hit-text').click();
   await page.locator('#memory-text').waitFor();
   const original = await page.locator('#memory-text').textContent();
-  await page.getByLabel('Text', { exact: true }).fill('Alice loves jasmine tea');
+  await page.getByLabel('New text').fill('Alice loves jasmine tea');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.locator('#memory-text', { hasText: 'Alice loves jasmine tea' }).waitFor();
   const history = page.locator('#history li');
@@ -166,12 +168,19 @@ test('every view, keyboard reachable, screenshotted at 1280 px and 390 px', asyn
     await page.screenshot({ path: path.join(shots, `sign-in-${viewport.name}.png`), fullPage: true });
     await signIn(page);
 
-    // Keyboard: the skip link comes first, then the navigation.
+    // Keyboard: on a fresh load the skip link comes first, then the navigation; Enter follows a link.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Memories' }).waitFor();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Scopes');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Scopes' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Scopes', 'focus moves to the new heading');
 
     const views = [
-      ['scopes', 'Scopes', async () => { await page.locator('#scopes-user').waitFor(); assert.match(await page.locator('#scopes-user').innerText(), /Users \(2\)/); }],
+      ['scopes', 'Scopes', async () => { await page.locator('#scopes-user').waitFor(); assert.match(await page.locator('#scopes-user').innerText(), /Users \(3\)/); }],
       ['memories', 'Memories', async () => { await page.locator('#memories-results tbody tr').first().waitFor(); }],
       ['search', 'Search playground', async () => {
         await page.getByLabel('Query').fill('tea');
@@ -190,8 +199,6 @@ test('every view, keyboard reachable, screenshotted at 1280 px and 390 px', asyn
       await page.screenshot({ path: path.join(shots, `${route}-${viewport.name}.png`), fullPage: true });
     }
 
-    const first = await page.locator('#memories-results a, .hit-text').count();
-    assert.ok(first >= 0);
     await page.goto(`${server.host}/ui/#/memories`);
     await page.locator('#memories-results tbody a').first().click();
     await page.locator('#memory-text').waitFor();

@@ -23,11 +23,6 @@ internal static class DashboardAssets
 
     public static IEndpointRouteBuilder MapDashboardAssets(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/ui", (HttpContext context) =>
-        {
-            SecurityHeaders(context.Response);
-            return Results.Redirect("/ui/");
-        }).ExcludeFromDescription().AllowAnonymous();
         app.MapGet("/ui/{**path}", Serve).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
@@ -35,6 +30,12 @@ internal static class DashboardAssets
     private static IResult Serve(string? path, HttpContext context)
     {
         SecurityHeaders(context.Response);
+        if (string.IsNullOrEmpty(path) && !context.Request.Path.Value!.EndsWith('/'))
+        {
+            // Relative asset paths resolve against /ui/, so /ui is sent there.
+            return TypedResults.Redirect($"{context.Request.PathBase}/ui/");
+        }
+
         var name = string.IsNullOrEmpty(path) ? "index.html" : path;
         if (!Assets.TryGetValue(name, out var asset))
         {

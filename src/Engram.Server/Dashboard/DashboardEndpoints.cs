@@ -16,6 +16,10 @@ internal static class DashboardEndpoints
     /// <summary>How many of the latest events the statistics count by status.</summary>
     public const int EventSample = 1000;
 
+    /// <summary>Every memory that has any scope identifier (reads need a scope; <c>*</c> means any value).</summary>
+    private static readonly MemoryFilter AnyScope =
+        MemoryFilter.Parse("""{"OR":[{"user_id":"*"},{"agent_id":"*"},{"app_id":"*"},{"run_id":"*"}]}""");
+
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/ui/api").WithTags("Dashboard").RequireAuthorization();
@@ -36,8 +40,8 @@ internal static class DashboardEndpoints
         IOptions<EngramServerOptions> options,
         CancellationToken cancellationToken)
     {
-        var active = await tenant.Memory.ListAsync(new ListMemoriesRequest { PageSize = 1 }, cancellationToken);
-        var total = await tenant.Memory.ListAsync(new ListMemoriesRequest { PageSize = 1, ShowExpired = true, LatestOnly = false }, cancellationToken);
+        var active = await tenant.Memory.ListAsync(new ListMemoriesRequest { Filter = AnyScope, PageSize = 1 }, cancellationToken);
+        var total = await tenant.Memory.ListAsync(new ListMemoriesRequest { Filter = AnyScope, PageSize = 1, ShowExpired = true, LatestOnly = false }, cancellationToken);
         var scopes = await catalog.ListScopesAsync(tenant.ProjectId, cancellationToken);
         var recent = await events.ListEventsAsync(tenant.ProjectId, 0, EventSample, cancellationToken);
         var statuses = recent.Items

@@ -43,8 +43,10 @@ export async function api(method, path, body, key = auth.get()) {
   return json;
 }
 
-/** Builds the Mem0 "filters" object of a scope kind and id ({} when no scope is chosen). */
+/** Every memory of the project: reads need a scope, and "*" means any value of that kind. */
+export const anyScope = { OR: [{ user_id: '*' }, { agent_id: '*' }, { app_id: '*' }, { run_id: '*' }] };
+
+/** Builds the Mem0 "filters" object of a scope kind and id (any scope when no id is given). */
 export function scopeFilter(kind, id) {
-  if (!kind || !id) return null;
-  return { [`${kind}_id`]: id };
+  return kind && id ? { [`${kind}_id`]: id } : anyScope;
 }

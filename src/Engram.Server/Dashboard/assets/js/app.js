@@ -40,7 +40,7 @@ function signInView() {
       await api('GET', '/v1/ping/', undefined, key.value.trim());
       auth.set(key.value.trim());
       if (!location.hash || location.hash === '#/sign-in') location.hash = '#/memories';
-      else route();
+      else route(event);
     } catch (error) {
       message.className = 'state error';
       message.setAttribute('role', 'alert');
@@ -51,7 +51,7 @@ function signInView() {
   key.focus();
 }
 
-async function route() {
+async function route(event) {
   if (!auth.get()) {
     signInView();
     return;
@@ -76,8 +76,10 @@ async function route() {
     }
     fill(main, state.error(error));
   }
+  // After navigating inside the app, move focus to the new view's heading (screen readers announce it); on a fresh
+  // load, leave focus at the top so that Tab reaches the skip link first.
   const heading = main.querySelector('h1');
-  if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  if (heading && event) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
 }
 
 signOut.addEventListener('click', () => {

@@ -55,8 +55,7 @@ export async function memoriesView(main, [kind, id]) {
 async function load(results) {
   fill(results, state.loading());
   const body = { page: filters.page, page_size: filters.pageSize };
-  const scope = scopeFilter(filters.kind, filters.id);
-  if (scope) body.filters = scope;
+  body.filters = scopeFilter(filters.kind, filters.id);
   if (filters.category) body.categories = [filters.category];
   if (filters.from) body.start_date = `${filters.from}T00:00:00Z`;
   if (filters.to) body.end_date = `${filters.to}T23:59:59Z`;

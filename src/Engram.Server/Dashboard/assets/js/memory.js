@@ -82,7 +82,7 @@ function editForm(memory) {
   const message = h('p', { class: 'state', role: 'status' });
   const form = h('form', { class: 'card', 'aria-labelledby': 'm-edit' },
     h('h2', { id: 'm-edit' }, 'Edit'),
-    field('Text', text),
+    field('New text', text),
     field('Metadata (JSON object)', metadata),
     h('button', { type: 'submit' }, 'Save changes'),
     message);

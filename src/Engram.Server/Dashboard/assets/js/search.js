@@ -26,9 +26,9 @@ export async function searchView(main) {
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Search')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const body = { query: query.value, top_k: Number(topK.value) || 10, latest_only: latest.checked, explain: explain.checked };
-    const scope = scopeFilter(kind.value, id.value.trim());
-    if (scope) body.filters = scope;
+    const body = {
+      query: query.value, filters: scopeFilter(kind.value, id.value.trim()), top_k: Number(topK.value) || 10, latest_only: latest.checked, explain: explain.checked,
+    };
     if (category.value.trim()) body.categories = [category.value.trim()];
     fill(output, state.loading('Searching…'));
     try {
