@@ -76,7 +76,7 @@ public sealed class DashboardTests(EngramServerFactory factory) : IClassFixture<
         var rates = stats["rates"]!;
         Assert.Equal(2, rates["adds_last_hour"]!.GetValue<long>());
         Assert.Equal(2, rates["memories_added_last_hour"]!.GetValue<long>());
-        Assert.Equal(2, rates["searches_last_5_minutes"]!.GetValue<long>());
+        Assert.Equal(2, rates["searches_last_five_minutes"]!.GetValue<long>());
         Assert.Equal(0.4, rates["searches_per_minute"]!.GetValue<double>());
     }
 

@@ -28,6 +28,9 @@ internal static class DashboardEndpoints
         api.MapPost("/search/", SearchAsync).WithName("DashboardSearch")
             .WithSummary("Search like /v3/memories/search/, also returning the excluded candidates (with explain: true) and why.");
         app.MapDashboardAssets();
+
+        // Count from the start, not from the first statistics request.
+        _ = app.ServiceProvider.GetRequiredService<UsageRates>();
         return app;
     }
 
@@ -68,7 +71,7 @@ internal static class DashboardEndpoints
                 AddsLastHour = rates.Count(project, "memory.add", UsageRates.WindowMinutes),
                 MemoriesAddedLastHour = memoriesAdded,
                 SearchesLastHour = rates.Count(project, "memory.search", UsageRates.WindowMinutes),
-                SearchesLast5Minutes = searches5,
+                SearchesLastFiveMinutes = searches5,
                 IngestPerMinute = Math.Round(memoriesAdded / (double)UsageRates.WindowMinutes, 3),
                 SearchesPerMinute = Math.Round(searches5 / 5.0, 3),
             },

@@ -44,7 +44,7 @@ internal sealed record DashboardRatesResponse
 
     public required long SearchesLastHour { get; init; }
 
-    public required long SearchesLast5Minutes { get; init; }
+    public required long SearchesLastFiveMinutes { get; init; }
 
     /// <summary>Memories stored per minute, averaged over the last hour.</summary>
     public required double IngestPerMinute { get; init; }

@@ -147,6 +147,7 @@ public static class EngramServerBuilderExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseRouteCapture();
         var maxBody = app.Services.GetRequiredService<IOptions<EngramServerOptions>>().Value.MaxRequestBodyBytes;
         app.Use((context, next) =>
         {

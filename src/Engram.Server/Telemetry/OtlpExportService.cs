@@ -14,6 +14,8 @@ namespace Engram.Server;
 /// </summary>
 internal sealed class OtlpExportService(IOptions<TelemetryOptions> options) : IHostedService, IDisposable
 {
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+
     private TracerProvider? _tracer;
     private MeterProvider? _meter;
 
@@ -30,6 +32,9 @@ internal sealed class OtlpExportService(IOptions<TelemetryOptions> options) : IH
         _tracer = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
             .AddSource(RouteTelemetry.Name)
+            // ASP.NET Core's own request span is the parent of Engram's route span: recording it keeps the default
+            // parent-based sampling (which honours an incoming traceparent) from dropping Engram's spans.
+            .AddSource(AspNetCoreSource)
             .AddOtlpExporter(exporter =>
             {
                 exporter.Endpoint = Signal(endpoint, protocol, "traces");

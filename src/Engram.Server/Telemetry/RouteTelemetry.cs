@@ -7,8 +7,9 @@ namespace Engram.Server;
 /// Traces and metrics of every HTTP route under the "Engram" <see cref="ActivitySource"/> and <see cref="Meter"/>: one
 /// span per request named <c>{METHOD} {route template}</c> (OpenTelemetry HTTP conventions: <c>http.request.method</c>,
 /// <c>http.route</c>, <c>http.response.status_code</c>) and one measurement of <c>engram.http.server.request.duration</c>
-/// in seconds with the same tags. Added first in the pipeline, so the status code is the final one (errors included).
-/// Never tags a query string, a body or a key. Thread-safe.
+/// in seconds with the same tags. Added first in the pipeline, so the status code is the final one (errors included);
+/// the route is captured right after routing, because the exception handler clears the endpoint before it writes an
+/// error. Never tags a query string, a body or a key. Thread-safe.
 /// </summary>
 internal static class RouteTelemetry
 {
@@ -27,6 +28,8 @@ internal static class RouteTelemetry
     /// <returns>The same application.</returns>
     public static IApplicationBuilder UseRouteTelemetry(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        var captured = new RouteCapture();
+        context.Features.Set(captured);
         var method = context.Request.Method;
         using var activity = ActivitySource.StartActivity(method, ActivityKind.Server);
         activity?.SetTag("http.request.method", method);
@@ -43,7 +46,7 @@ internal static class RouteTelemetry
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+            var route = captured.Route ?? (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
             var status = context.Response.StatusCode;
             if (activity is not null)
             {
@@ -66,4 +69,23 @@ internal static class RouteTelemetry
             }
         }
     });
+
+    /// <summary>Records the matched route template for <see cref="UseRouteTelemetry"/>; call it right after <c>UseRouting</c>.</summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The same application.</returns>
+    public static IApplicationBuilder UseRouteCapture(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        if (context.Features.Get<RouteCapture>() is { } captured)
+        {
+            captured.Route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+        }
+
+        return next(context);
+    });
+
+    /// <summary>The route template of the current request, kept in its features.</summary>
+    private sealed class RouteCapture
+    {
+        public string? Route { get; set; }
+    }
 }
