@@ -2,8 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Engram;
 
-/// <summary>Source-generated log messages of the engine. Event ids 1000–1099. Never logs memory text (style.md §35), except <see cref="MemoryTextStored"/>, which is called only when
-/// <see cref="MemoryOptions.EnableSensitiveDataLogging"/> is on.</summary>
+/// <summary>
+/// Source-generated log messages of the engine. Event ids 1000–1099. Never logs memory text (style.md §35), except
+/// <see cref="MemoryTextStored"/> (Trace), which is called only when <see cref="MemoryOptions.EnableSensitiveDataLogging"/> is on.
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Added {Count} memories from {MessageCount} messages in {ElapsedMs} ms")]

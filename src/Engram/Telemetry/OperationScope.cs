@@ -11,13 +11,10 @@ internal sealed class OperationScope(string operation, string projectId, Activit
 {
     private readonly long _started = Stopwatch.GetTimestamp();
 
-    /// <summary>Gets the span, or <see langword="null"/> when nothing listens to the "Engram" source.</summary>
-    public Activity? Activity { get; } = activity;
-
     /// <summary>Adds a tag to the span (ids and counts only, never memory text).</summary>
     /// <param name="key">The tag name.</param>
     /// <param name="value">The tag value.</param>
-    public void SetTag(string key, object? value) => Activity?.SetTag(key, value);
+    public void SetTag(string key, object? value) => activity?.SetTag(key, value);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -31,6 +28,6 @@ internal sealed class OperationScope(string operation, string projectId, Activit
                 new KeyValuePair<string, object?>("db.namespace", projectId));
         }
 
-        Activity?.Dispose();
+        activity?.Dispose();
     }
 }
