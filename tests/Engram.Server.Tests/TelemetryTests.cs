@@ -46,14 +46,16 @@ public sealed class TelemetryTests(EngramServerFactory factory) : IClassFixture<
         await (await Send(HttpMethod.Get, $"/v1/memories/{id}/")).JsonAsync();
         await (await Send(HttpMethod.Put, $"/v1/memories/{id}/", """{"text":"Traced again"}""")).JsonAsync();
         await (await Send(HttpMethod.Get, $"/v1/memories/{id}/history/")).JsonAsync();
+        await (await Send(HttpMethod.Post, "/v3/memories/", """{"filters":{"user_id":"traced"}}""")).JsonAsync();
         await (await Send(HttpMethod.Delete, $"/v1/memories/{id}/")).JsonAsync();
+        await (await Send(HttpMethod.Delete, "/v1/memories/?user_id=traced-nobody")).JsonAsync();
         await (await Send(HttpMethod.Get, "/v1/memories/not-a-uuid/")).ErrorAsync(HttpStatusCode.BadRequest);
 
         var ours = spans.Where(s => s.TraceId == traceId && s.Source.Name == "Engram").ToList();
         string[] routes =
         [
             "POST /v3/memories/add/", "POST /v3/memories/search/", "GET /v1/memories/{memoryId}/", "PUT /v1/memories/{memoryId}/",
-            "GET /v1/memories/{memoryId}/history/", "DELETE /v1/memories/{memoryId}/",
+            "GET /v1/memories/{memoryId}/history/", "POST /v3/memories/", "DELETE /v1/memories/{memoryId}/", "DELETE /v1/memories/",
         ];
         foreach (var route in routes)
         {
@@ -66,7 +68,7 @@ public sealed class TelemetryTests(EngramServerFactory factory) : IClassFixture<
         var engineSearch = Assert.Single(ours, s => s.OperationName == "memory.search");
         Assert.Equal(search.SpanId, engineSearch.ParentSpanId);
         Assert.Equal("default", engineSearch.GetTagItem("db.namespace"));
-        foreach (var operation in new[] { "memory.add", "memory.get", "memory.update", "memory.history", "memory.delete" })
+        foreach (var operation in new[] { "memory.add", "memory.get", "memory.update", "memory.history", "memory.list", "memory.delete", "memory.delete_all" })
         {
             Assert.Contains(ours, s => s.OperationName == operation);
         }

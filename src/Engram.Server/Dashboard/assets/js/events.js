@@ -23,7 +23,13 @@ export async function eventsView(main) {
 
 async function load(results) {
   fill(results, state.loading());
-  const data = await api('GET', `/v1/events/?page=${page}&page_size=${pageSize}`);
+  let data;
+  try {
+    data = await api('GET', `/v1/events/?page=${page}&page_size=${pageSize}`);
+  } catch (error) {
+    fill(results, state.error(error));
+    return;
+  }
   if (data.results.length === 0) {
     fill(results, state.empty('No events yet: asynchronous adds (infer on) appear here.'));
     return;
