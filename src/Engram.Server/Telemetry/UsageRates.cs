@@ -28,8 +28,8 @@ internal sealed class UsageRates : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Record(tags, 1, operation: true));
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(tags, value, operation: false));
+        _listener.SetMeasurementEventCallback<double>((_, _, tags, _) => Record(tags, 1, operation: true));
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) => Record(tags, value, operation: false));
         _listener.Start();
     }
 

@@ -44,7 +44,7 @@ export async function api(method, path, body, key = auth.get()) {
 }
 
 /** Every memory of the project: reads need a scope, and "*" means any value of that kind. */
-export const anyScope = { OR: [{ user_id: '*' }, { agent_id: '*' }, { app_id: '*' }, { run_id: '*' }] };
+const anyScope = { OR: [{ user_id: '*' }, { agent_id: '*' }, { app_id: '*' }, { run_id: '*' }] };
 
 /** Builds the Mem0 "filters" object of a scope kind and id (any scope when no id is given). */
 export function scopeFilter(kind, id) {
