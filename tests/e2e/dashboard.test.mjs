@@ -48,7 +48,7 @@ before(async () => {
   await add('Bob plays the cello', 'bob');
   // One asynchronous add, so that the events page has an event.
   const queued = await call('POST', '/v3/memories/add/', { messages: [{ role: 'user', content: 'I am allergic to peanuts.' }], user_id: 'carol' });
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) {
     const event = await call('GET', `/v1/event/${queued.event_id}/`);
     if (event.status === 'SUCCEEDED' || event.status === 'FAILED') break;
     await new Promise((resolve) => setTimeout(resolve, 100));
