@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every Engram test: restores, builds (warnings are errors) and runs all test projects, then the end-to-end test
-# of the REST server with Mem0's official npm client (tests/e2e: `npm ci`, then `node --test`, which starts and stops
+# Runs every Engram test: restores, builds (warnings are errors) and runs all test projects, then the end-to-end tests
+# of the REST server with Mem0's official npm client, the MCP SDK and the dashboard in Chromium (apt, see scripts/deps) (tests/e2e: `npm ci`, then `node --test`, which starts and stops
 # a real `engram serve` on a free loopback port with a temporary data directory).
 # Needs the .NET SDK pinned by global.json and Node.js 20+ with npm; installs nothing globally.
 # Usage: ./scripts/test.sh [extra dotnet test arguments]
@@ -24,6 +24,8 @@ if [ ! -f ../shared/data/locomo/locomo-dev.json ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Chromium from apt for the dashboard's browser test (tests/e2e/dashboard.test.mjs).
+./scripts/deps/chromium.sh
 dotnet build Engram.slnx -c Release --nologo -v quiet
 
 log=$(mktemp)

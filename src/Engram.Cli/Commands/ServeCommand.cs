@@ -71,6 +71,7 @@ internal static class ServeCommand
             await app.StartAsync(cancellationToken);
             await context.Stdout.WriteLineAsync(
                 $"Engram is serving the Mem0 API on {string.Join(", ", app.Urls)} (data: {dataDirectory}). Press Ctrl+C to stop.");
+            await context.Stdout.WriteLineAsync($"Dashboard: {app.Urls.First().TrimEnd('/')}/ui/ (sign in with an API key).");
             await context.Stdout.FlushAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Success;

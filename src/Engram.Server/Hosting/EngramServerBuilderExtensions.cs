@@ -95,6 +95,16 @@ public static class EngramServerBuilderExtensions
         services.TryAddSingleton<AddEventProcessor>();
         services.AddHostedService<AddEventWorker>();
 
+        // Telemetry: the "Engram" traces and metrics, OTLP export when Engram:Telemetry:OtlpEndpoint is set; dashboard rates.
+        services.AddOptions<TelemetryOptions>()
+            .BindConfiguration(TelemetryOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) => options.OtlpEndpoint ??=
+                Uri.TryCreate(configuration[TelemetryOptions.StandardEndpointVariable], UriKind.Absolute, out var endpoint) ? endpoint : null)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHostedService<OtlpExportService>();
+        services.TryAddSingleton<UsageRates>();
+
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Engram — Mem0-compatible REST API";
@@ -124,7 +134,8 @@ public static class EngramServerBuilderExtensions
 
     /// <summary>
     /// Adds the middleware (errors, body limit, authentication, authorization, rate limiting) and maps every route:
-    /// the Mem0 Platform API, its legacy routes, MCP at <c>/mcp</c>, <c>/openapi/v1.json</c> and <c>/healthz</c>.
+    /// the Mem0 Platform API, its legacy routes, MCP at <c>/mcp</c>, the dashboard at <c>/ui/</c> (and its <c>/ui/api/</c>
+    /// routes), <c>/openapi/v1.json</c> and <c>/healthz</c>. Every request is traced and measured ("Engram" source and meter).
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The same application.</returns>
@@ -132,9 +143,11 @@ public static class EngramServerBuilderExtensions
     public static WebApplication MapEngramServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseRouteTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseRouteCapture();
         var maxBody = app.Services.GetRequiredService<IOptions<EngramServerOptions>>().Value.MaxRequestBodyBytes;
         app.Use((context, next) =>
         {
@@ -172,6 +185,7 @@ public static class EngramServerBuilderExtensions
         app.MapExportEndpoints();
         app.MapProjectEndpoints();
         app.MapMcpEndpoints();
+        app.MapDashboardEndpoints();
         return app;
     }
 

@@ -38,6 +38,8 @@ namespace Engram.Server;
 [JsonSerializable(typeof(PingResponse))]
 [JsonSerializable(typeof(IReadOnlyList<HistoryResponse>))]
 [JsonSerializable(typeof(EntitiesResponse))]
+[JsonSerializable(typeof(DashboardStatsResponse))]
+[JsonSerializable(typeof(DashboardSearchResponse))]
 [JsonSerializable(typeof(EventResponse))]
 [JsonSerializable(typeof(RetryResponse))]
 [JsonSerializable(typeof(PageResponse<EventResponse>))]

@@ -176,7 +176,16 @@ public sealed partial class MemoryEngine
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Log.MemoriesAdded(_core.Logger, records.Count, stored.Count, elapsedMs);
         }
-        activity?.SetTag("engram.memories.added", records.Count);
+        activity.SetTag("engram.memories.added", records.Count);
+        EngramTelemetry.MemoriesAdded.Add(records.Count, new KeyValuePair<string, object?>("db.namespace", _projectId));
+        if (_core.Options.EnableSensitiveDataLogging && _core.Logger.IsEnabled(LogLevel.Trace))
+        {
+            foreach (var (record, _) in records)
+            {
+                Log.MemoryTextStored(_core.Logger, record.Item.Id, record.Item.Memory);
+            }
+        }
+
         return new AddMemoriesResult { Results = events, MessageIds = stored.Select(m => m.Id).ToList(), Usage = extraction.Usage };
     }
 

@@ -123,8 +123,8 @@ public sealed partial class MemoryEngine
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Log.SearchCompleted(_core.Logger, hits.Count, candidates.Count, elapsedMs);
         }
-        activity?.SetTag("engram.search.candidates", candidates.Count);
-        activity?.SetTag("engram.search.results", hits.Count);
+        activity.SetTag("engram.search.candidates", candidates.Count);
+        activity.SetTag("engram.search.results", hits.Count);
         return new SearchMemoriesResult { Results = hits, Excluded = excluded };
     }
 

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Engram;
 
-/// <summary>Source-generated log messages of the engine. Event ids 1000–1099. Never logs memory text (style.md §35).</summary>
+/// <summary>
+/// Source-generated log messages of the engine. Event ids 1000–1099. Never logs memory text (style.md §35), except
+/// <see cref="MemoryTextStored"/> (Trace), which is called only when <see cref="MemoryOptions.EnableSensitiveDataLogging"/> is on.
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Added {Count} memories from {MessageCount} messages in {ElapsedMs} ms")]
@@ -28,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "The reranker failed; the fused order is kept")]
     public static partial void RerankFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Trace, Message = "Stored memory {MemoryId}: {MemoryText}")]
+    public static partial void MemoryTextStored(ILogger logger, string memoryId, string memoryText);
 }
