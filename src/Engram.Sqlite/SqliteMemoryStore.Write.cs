@@ -72,6 +72,7 @@ public sealed partial class SqliteMemoryStore
                 await writer.DeleteAsync(batch.Deletes, cancellationToken).ConfigureAwait(false);
                 await writer.WriteHistoryAsync(batch.History, cancellationToken).ConfigureAwait(false);
                 await writer.RemoveOrphanEntitiesAsync(cancellationToken).ConfigureAwait(false);
+                await WriteWebhookOutboxAsync(connection, batch, cancellationToken).ConfigureAwait(false);
                 await CompleteBatchEventAsync(connection, batch, cancellationToken).ConfigureAwait(false);
                 var generation = await BeginIndexedCommitAsync(connection, batch, cancellationToken).ConfigureAwait(false);
                 try
