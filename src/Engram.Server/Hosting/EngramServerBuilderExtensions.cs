@@ -176,6 +176,7 @@ public static class EngramServerBuilderExtensions
         app.MapFeedbackEndpoints();
         app.MapExportEndpoints();
         app.MapWebhookEndpoints();
+        app.MapArchiveEndpoints();
         app.MapProjectEndpoints();
         app.MapMcpEndpoints();
         return app;

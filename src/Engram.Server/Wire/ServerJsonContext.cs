@@ -23,6 +23,7 @@ namespace Engram.Server;
 [JsonSerializable(typeof(CreateExportWireRequest))]
 [JsonSerializable(typeof(GetExportWireRequest))]
 [JsonSerializable(typeof(WebhookWireRequest))]
+[JsonSerializable(typeof(ImportResponse))]
 [JsonSerializable(typeof(WebhookResponse))]
 [JsonSerializable(typeof(IReadOnlyList<WebhookResponse>))]
 [JsonSerializable(typeof(AddEventPayload))]
