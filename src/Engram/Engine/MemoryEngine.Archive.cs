@@ -68,8 +68,8 @@ public sealed partial class MemoryEngine
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The counts imported (and Mem0 entries skipped for lack of text or scope).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
-    /// <exception cref="MemoryValidationException">The input is neither format, or a line is malformed (the lines before it stay imported).</exception>
-    /// <exception cref="MemoryStoreException">An imported id already exists in the project (that transaction is not written).</exception>
+    /// <exception cref="MemoryValidationException">The input is neither format, a line is malformed, or a memory id is already in the
+    /// project (the transactions before stay written, that one is not).</exception>
     public async Task<MemoryArchiveSummary> ImportAsync(Stream source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -138,22 +138,29 @@ public sealed partial class MemoryEngine
 
             using var document = TryParse(line) ?? throw new MemoryValidationException($"Line {lineNumber} of the import is not JSON.", "file");
             var element = document.RootElement;
-            switch (MemoryArchiveFormat.Optional(element, "type"))
+            try
             {
-                case "message":
-                    messages.Add(MemoryArchiveFormat.ReadMessage(element));
-                    messageCount++;
-                    break;
-                case "memory":
-                    records.Add(MemoryArchiveFormat.ReadMemory(element));
-                    memoryCount++;
-                    break;
-                case "history":
-                    history.Add(MemoryArchiveFormat.ReadHistory(element));
-                    historyCount++;
-                    break;
-                default:
-                    continue;
+                switch (MemoryArchiveFormat.Optional(element, "type"))
+                {
+                    case "message":
+                        messages.Add(MemoryArchiveFormat.ReadMessage(element));
+                        messageCount++;
+                        break;
+                    case "memory":
+                        records.Add(MemoryArchiveFormat.ReadMemory(element));
+                        memoryCount++;
+                        break;
+                    case "history":
+                        history.Add(MemoryArchiveFormat.ReadHistory(element));
+                        historyCount++;
+                        break;
+                    default:
+                        continue;
+                }
+            }
+            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or MemoryValidationException)
+            {
+                throw new MemoryValidationException($"Line {lineNumber} of the import is malformed: {ex.Message}", "file", ex);
             }
 
             if (messages.Count + records.Count + history.Count >= ImportBatchSize)
@@ -185,6 +192,7 @@ public sealed partial class MemoryEngine
             }
         }
 
+        await EnsureNewAsync(store, records.Select(r => r.Item.Id).ToList(), cancellationToken).ConfigureAwait(false);
         await store.WriteAsync(
             new MemoryWriteBatch { ProjectId = _projectId, Messages = [.. messages], Inserts = [.. records], History = [.. history] },
             cancellationToken).ConfigureAwait(false);
@@ -223,10 +231,21 @@ public sealed partial class MemoryEngine
                 NewMemory = item.Memory,
                 CreatedAt = item.CreatedAt,
             }).ToList();
+            await EnsureNewAsync(store, chunk.Select(i => i.Id).ToList(), cancellationToken).ConfigureAwait(false);
             await store.WriteAsync(new MemoryWriteBatch { ProjectId = _projectId, Inserts = records, History = history }, cancellationToken).ConfigureAwait(false);
         }
 
         return new MemoryArchiveSummary(items.Count, items.Count, 0, skipped);
+    }
+
+    /// <summary>Refuses an import that would overwrite: a memory id already in the project.</summary>
+    private async Task EnsureNewAsync(IMemoryStore store, List<string> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count > 0 && await store.GetManyAsync(_projectId, ids, cancellationToken).ConfigureAwait(false) is [var existing, ..])
+        {
+            throw new MemoryValidationException(
+                $"Memory '{existing.Id}' is already in the project; import into an empty project (the transactions before this one were written).", "file");
+        }
     }
 
     /// <summary>The memory objects of a Mem0 export: an array, or the <c>data</c>/<c>results</c> of an object, or its first array of objects.</summary>
