@@ -196,9 +196,29 @@ internal static class SqliteSchema
         ALTER TABLE events ADD COLUMN model_calls INTEGER;
         """,
 
-        // 4: webhooks (issue 11) and their durable outbox, written in the transaction of each memory change. The webhook
+        // 4 (issue 11): graph relations (triples linked to their source memory; a contradicted relation is invalidated,
+        // never deleted), webhooks and their durable outbox, written in the transaction of each memory change. The webhook
         // id is the row id (Mem0's clients treat webhook ids as integers); deleting a webhook drops its outbox entries.
         """
+        CREATE TABLE relations (
+            id INTEGER PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            user_id TEXT,
+            agent_id TEXT,
+            app_id TEXT,
+            run_id TEXT,
+            source TEXT NOT NULL,
+            relationship TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            memory_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            invalidated_at TEXT,
+            invalidated_by TEXT
+        );
+        CREATE INDEX ix_relations_source ON relations (project_id, source);
+        CREATE INDEX ix_relations_destination ON relations (project_id, destination);
+        CREATE INDEX ix_relations_memory ON relations (project_id, memory_id);
+
         CREATE TABLE webhooks (
             id INTEGER PRIMARY KEY,
             project_id TEXT NOT NULL,

@@ -25,7 +25,7 @@ internal static class ExportCommand
         {
             var path = parseResult.GetValue(file)!.FullName;
             await using var session = await context.OpenAsync(parseResult, cancellationToken);
-            var engine = ArchiveEngine(session.Memory);
+            var engine = RequireEngine(session.Memory);
             MemoryArchiveSummary summary;
             var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             await using (stream)
@@ -39,9 +39,9 @@ internal static class ExportCommand
         return command;
     }
 
-    /// <summary>The engine behind a session (export and import are engine operations, not part of <see cref="IMemory"/>).</summary>
-    internal static MemoryEngine ArchiveEngine(IMemory memory) =>
-        memory as MemoryEngine ?? throw new CliUsageException("Export and import need Engram's own engine.");
+    /// <summary>The engine behind a session (export, import and the graph are engine operations, not part of <see cref="IMemory"/>).</summary>
+    internal static MemoryEngine RequireEngine(IMemory memory) =>
+        memory as MemoryEngine ?? throw new CliUsageException("This command needs Engram's own engine.");
 
     /// <summary>Prints the counts: a sentence, or <c>{"memories","history","messages","skipped","file"}</c> with <c>--output json</c>.</summary>
     internal static void WriteSummary(CliContext context, ParseResult parseResult, string verb, MemoryArchiveSummary summary, string path)

@@ -70,7 +70,7 @@ internal static class ImportCommand
             }
 
             await using var session = await context.OpenAsync(parseResult, cancellationToken);
-            var engine = ExportCommand.ArchiveEngine(session.Memory);
+            var engine = ExportCommand.RequireEngine(session.Memory);
             MemoryArchiveSummary summary;
             var stream = new FileStream(input.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
             await using (stream)

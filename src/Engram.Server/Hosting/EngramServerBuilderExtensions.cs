@@ -177,6 +177,7 @@ public static class EngramServerBuilderExtensions
         app.MapExportEndpoints();
         app.MapWebhookEndpoints();
         app.MapArchiveEndpoints();
+        app.MapGraphEndpoints();
         app.MapProjectEndpoints();
         app.MapMcpEndpoints();
         return app;
