@@ -3,9 +3,9 @@ using System.Text.RegularExpressions;
 namespace Engram;
 
 /// <summary>
-/// Offline extraction of graph triples from a memory's text by rules: a short subject (a name, or "I"/"my", which
-/// become the speaker or user), a verb from a fixed lexicon (<c>lives in</c>, <c>works at</c>, <c>likes</c>, …) and the
-/// object up to the end of the clause (at most six words, leading articles dropped). Names are normalised as Mem0g did:
+/// Offline extraction of graph triples from a memory's text by rules: a short subject (a name, or "I", which
+/// becomes the speaker or user), a verb from a fixed lexicon (<c>lives in</c>, <c>works at</c>, <c>likes</c>, …) and the
+/// object up to the end of the clause (at most four words, leading articles dropped, cut at a conjunction or time word). Names are normalised as Mem0g did:
 /// lower case, spaces as <c>_</c>.
 /// </summary>
 /// <remarks>
@@ -27,6 +27,20 @@ internal static partial class RuleBasedRelationExtractor
 
     private static readonly HashSet<string> Articles = new(StringComparer.OrdinalIgnoreCase) { "a", "an", "the", "some" };
 
+    // The object ends before a conjunction, a relative or a time word ("… a pride parade last Friday and it was …").
+    private static readonly HashSet<string> ObjectStops = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "and", "but", "or", "because", "so", "that", "which", "who", "when", "while", "since", "if", "it", "with", "for",
+        "yesterday", "today", "tonight", "tomorrow", "last", "next", "this", "recently", "lately", "again", "too", "very", "really",
+    };
+
+    // An object that starts like a clause or a pronoun is not an entity ("I know I'll be ok", "I love that you …").
+    private static readonly HashSet<string> NotAnObject = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "that", "to", "how", "what", "why", "when", "where", "if", "i", "i'll", "i'm", "i've", "you", "it", "it's", "me", "them",
+        "him", "her", "us", "this", "so", "all", "about", "being", "doing", "getting",
+    };
+
     /// <summary>Extracts triples <c>(source, relationship, destination)</c>.</summary>
     /// <param name="text">The memory text.</param>
     /// <param name="self">The name "I" stands for (the speaker, else the user id), or <see langword="null"/>.</param>
@@ -45,13 +59,14 @@ internal static partial class RuleBasedRelationExtractor
             var subject = match.Groups["subject"].Value.Trim();
             string? source = subject.ToUpperInvariant() switch
             {
-                "I" or "I'VE" or "I'M" or "MY" => self,
+                "I" or "I'VE" => self,
+                "MY" => null,
                 _ when char.IsUpper(subject[0]) => subject,
                 _ => null,
             };
             var objectWords = match.Groups["object"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .SkipWhile(Articles.Contains).Take(6).ToList();
-            if (source is null || objectWords.Count == 0)
+                .SkipWhile(Articles.Contains).TakeWhile(w => !ObjectStops.Contains(w)).Take(4).ToList();
+            if (source is null || objectWords.Count == 0 || NotAnObject.Contains(objectWords[0]))
             {
                 continue;
             }
@@ -83,7 +98,7 @@ internal static partial class RuleBasedRelationExtractor
     private static partial Regex ClauseSplit();
 
     [GeneratedRegex(
-        @"^(?:(?:[A-Z][\w'-]*:)\s+)?(?<subject>I|I've|My|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})\s+(?:also\s+|really\s+|now\s+|still\s+)?(?<verb>lives? in|lived in|moved to|moved from|works? (?:at|for|as)|worked (?:at|for|as)|is married to|married|is dating|is engaged to|is from|am from|comes? from|was born in|grew up in|stud(?:y|ies|ied)|plays?|played|likes?|loves?|enjoys?|hates?|prefers?|owns?|has|have|visited|went to|speaks?|teach(?:es)?|adopted|bought|is friends with|knows?|met)\s+(?<object>[^.!?,;]+)",
+        @"^(?:(?:[A-Z][\w'-]*:)\s+)?(?<subject>I|I've|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})\s+(?:also\s+|really\s+|now\s+|still\s+)?(?<verb>lives? in|lived in|moved to|moved from|works? (?:at|for|as)|worked (?:at|for|as)|is married to|married|is dating|is engaged to|is from|am from|comes? from|was born in|grew up in|stud(?:y|ies|ied)|plays?|played|likes?|loves?|enjoys?|hates?|prefers?|owns?|has|have|visited|went to|speaks?|teach(?:es)?|adopted|bought|is friends with|knows?|met)\s+(?<object>[^.!?,;]+)",
         RegexOptions.CultureInvariant)]
     private static partial Regex Triple();
 
