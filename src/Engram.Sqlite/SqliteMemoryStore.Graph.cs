@@ -73,9 +73,21 @@ public sealed partial class SqliteMemoryStore : IGraphStore
         }, cancellationToken);
     }
 
-    /// <summary>Writes the batch's relations and invalidations inside the caller's transaction.</summary>
+    /// <summary>
+    /// Writes the batch's relations and invalidations inside the caller's transaction, and removes the relations of
+    /// deleted memories (a deletion erases what was learnt from the memory; a contradiction only invalidates).
+    /// </summary>
     private static async Task WriteRelationsAsync(SqliteConnection connection, MemoryWriteBatch batch, CancellationToken cancellationToken)
     {
+        if (batch.Deletes.Count > 0)
+        {
+            using var erase = connection.CreateCommand();
+            erase.CommandText = "DELETE FROM relations WHERE project_id = @project AND memory_id IN (SELECT value FROM json_each(@ids));";
+            erase.Parameters.AddWithValue("@project", batch.ProjectId);
+            erase.Parameters.AddWithValue("@ids", SqliteValues.ToJsonArray(batch.Deletes));
+            await erase.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (batch.RelationInvalidations.Count > 0)
         {
             using var invalidate = connection.CreateCommand();

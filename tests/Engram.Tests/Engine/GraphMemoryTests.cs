@@ -18,8 +18,10 @@ public sealed class GraphMemoryTests : IDisposable
 
     [Theory]
     [InlineData("I live in Lisbon.", "ana", "lives_in", "lisbon")]
-    [InlineData("Caroline: I went to a LGBTQ support group yesterday.", "caroline", "went_to", "lgbtq_support_group_yesterday")]
+    [InlineData("Caroline: I went to a LGBTQ support group yesterday.", "caroline", "went_to", "lgbtq_support_group")]
     [InlineData("Bob works at Globex Corp.", "bob", "works_at", "globex_corp")]
+    [InlineData("I went to a pride parade last Friday and it was great.", "ana", "went_to", "pride_parade")]
+    [InlineData("I love that you chose pottery.", null, null, null)]
     [InlineData("My sister Maria plays the violin.", null, null, null)]
     [InlineData("it was a lovely day", null, null, null)]
     public void Extractor_FindsSubjectVerbObject_WithMem0gNames(string text, string? source, string? relationship, string? destination)
@@ -66,6 +68,18 @@ public sealed class GraphMemoryTests : IDisposable
         var all = await _fixture.Engine.GetRelationsAsync("ana", includeInvalidated: true);
         Assert.Equal(["ana lives_in porto", "ana lives_in lisbon"], all.Select(Text));
         Assert.Equal(_fixture.Time.GetUtcNow(), all[1].InvalidatedAt);
+    }
+
+    [Fact]
+    public async Task Delete_OfTheSourceMemory_ErasesItsRelations()
+    {
+        var kept = await SayAsync("I play the cello.");
+        var gone = await SayAsync("I live in Lisbon.");
+
+        await _fixture.Engine.DeleteAsync(Assert.Single(gone.Results).Id);
+
+        var left = Assert.Single(await _fixture.Engine.GetRelationsAsync("ana", includeInvalidated: true));
+        Assert.Equal(Assert.Single(kept.Results).Id, left.MemoryId);
     }
 
     [Fact]
