@@ -58,6 +58,16 @@ public sealed partial class SqliteMemoryStore : IMemoryArchiveStore
         return ReadPagesAsync(projectId, $"SELECT {MessageColumns}, rowid FROM messages", 11, ReadMessage, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
+    /// <exception cref="MemoryStoreException">The database cannot be read.</exception>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public IAsyncEnumerable<GraphRelation> ReadRelationsAsync(string projectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(projectId);
+        return ReadPagesAsync(projectId, $"SELECT {RelationColumns}, rowid FROM relations", 12, ReadRelation, cancellationToken);
+    }
+
     /// <summary>Streams rows of one table page by page: <paramref name="select"/> must end with the row id at <paramref name="rowIdOrdinal"/>.</summary>
     private async IAsyncEnumerable<T> ReadPagesAsync<T>(
         string projectId, string select, int rowIdOrdinal, Func<SqliteDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -6,6 +6,9 @@ namespace Engram.Sqlite;
 /// <content>The memory graph (<see cref="IGraphStore"/>): relations written with their memories, invalidated, never deleted (except by reset).</content>
 public sealed partial class SqliteMemoryStore : IGraphStore
 {
+    private const string RelationColumns =
+        "id, user_id, agent_id, app_id, run_id, source, relationship, destination, memory_id, created_at, invalidated_at, invalidated_by";
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
@@ -24,8 +27,7 @@ public sealed partial class SqliteMemoryStore : IGraphStore
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"""
-                SELECT id, user_id, agent_id, app_id, run_id, source, relationship, destination, memory_id, created_at, invalidated_at, invalidated_by
-                FROM relations
+                SELECT {RelationColumns} FROM relations
                 WHERE project_id = @project
                   AND (@user_id IS NULL OR user_id = @user_id) AND (@agent_id IS NULL OR agent_id = @agent_id)
                   AND (@app_id IS NULL OR app_id = @app_id) AND (@run_id IS NULL OR run_id = @run_id)
@@ -47,30 +49,36 @@ public sealed partial class SqliteMemoryStore : IGraphStore
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var invalidatedAt = NullableString(reader, 10);
-                    result.Add(new GraphRelation
-                    {
-                        Id = reader.GetInt64(0),
-                        Scope = new MemoryScope
-                        {
-                            UserId = NullableString(reader, 1),
-                            AgentId = NullableString(reader, 2),
-                            AppId = NullableString(reader, 3),
-                            RunId = NullableString(reader, 4),
-                        },
-                        Source = reader.GetString(5),
-                        Relationship = reader.GetString(6),
-                        Destination = reader.GetString(7),
-                        MemoryId = reader.GetString(8),
-                        CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(9)),
-                        InvalidatedAt = invalidatedAt is null ? null : SqliteValues.ParseTimestamp(invalidatedAt),
-                        InvalidatedByMemoryId = NullableString(reader, 11),
-                    });
+                    result.Add(ReadRelation(reader));
                 }
             }
 
             return (IReadOnlyList<GraphRelation>)result;
         }, cancellationToken);
+    }
+
+    /// <summary>Reads a relation row selected as <see cref="RelationColumns"/>.</summary>
+    private static GraphRelation ReadRelation(SqliteDataReader reader)
+    {
+        var invalidatedAt = NullableString(reader, 10);
+        return new GraphRelation
+        {
+            Id = reader.GetInt64(0),
+            Scope = new MemoryScope
+            {
+                UserId = NullableString(reader, 1),
+                AgentId = NullableString(reader, 2),
+                AppId = NullableString(reader, 3),
+                RunId = NullableString(reader, 4),
+            },
+            Source = reader.GetString(5),
+            Relationship = reader.GetString(6),
+            Destination = reader.GetString(7),
+            MemoryId = reader.GetString(8),
+            CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(9)),
+            InvalidatedAt = invalidatedAt is null ? null : SqliteValues.ParseTimestamp(invalidatedAt),
+            InvalidatedByMemoryId = NullableString(reader, 11),
+        };
     }
 
     /// <summary>
@@ -116,8 +124,8 @@ public sealed partial class SqliteMemoryStore : IGraphStore
 
         using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO relations (project_id, user_id, agent_id, app_id, run_id, source, relationship, destination, memory_id, created_at)
-            VALUES (@project, @user_id, @agent_id, @app_id, @run_id, @source, @relationship, @destination, @memory_id, @created_at);
+            INSERT INTO relations (project_id, user_id, agent_id, app_id, run_id, source, relationship, destination, memory_id, created_at, invalidated_at, invalidated_by)
+            VALUES (@project, @user_id, @agent_id, @app_id, @run_id, @source, @relationship, @destination, @memory_id, @created_at, @invalidated_at, @invalidated_by);
             """;
         insert.Parameters.AddWithValue("@project", batch.ProjectId);
         foreach (var relation in batch.Relations)
@@ -133,6 +141,8 @@ public sealed partial class SqliteMemoryStore : IGraphStore
             SetParameter(insert, "@destination", relation.Destination);
             SetParameter(insert, "@memory_id", relation.MemoryId);
             SetParameter(insert, "@created_at", SqliteValues.FormatTimestamp(relation.CreatedAt));
+            SetParameter(insert, "@invalidated_at", relation.InvalidatedAt is { } at ? SqliteValues.FormatTimestamp(at) : null);
+            SetParameter(insert, "@invalidated_by", relation.InvalidatedByMemoryId);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

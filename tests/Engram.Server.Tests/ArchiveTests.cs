@@ -4,7 +4,8 @@ namespace Engram.Server.Tests;
 
 /// <summary>
 /// Lossless export and import: the engram.memories JSONL export of one server imported into an empty one gives the same
-/// searches, lists and history, and exports again to the same lines; Mem0 export files import too.
+/// searches, lists, history and graph relations (validity included), and exports again to the same lines; Mem0 export
+/// files import too.
 /// </summary>
 public sealed class ArchiveTests
 {
@@ -15,20 +16,22 @@ public sealed class ArchiveTests
     {
         using var source = new EngramServerFactory();
         var from = source.CreateAuthorizedClient();
-        var lisbon = await from.AddMemoryAsync("Alice lives in Lisbon", "alice");
+        var lisbon = await from.AddMemoryAsync("Alice lives in Lisbon", "alice", ""","enable_graph":true""");
         await from.AddMemoryAsync("Alice prefers tea to coffee", "alice", ""","metadata":{"source":"chat"}""");
         await from.AddMemoryAsync("Bob plays the cello in an orchestra", "bob");
         var gone = await from.AddMemoryAsync("Bob's favourite city is Rome", "bob");
         (await from.PutJsonAsync($"/v1/memories/{lisbon}/", """{"text":"Alice lives in Porto"}""")).EnsureSuccessStatusCode();
         (await from.DeleteAsync($"/v1/memories/{gone}/")).EnsureSuccessStatusCode();
+        await from.AddMemoryAsync("Alice lives in Madrid", "alice", ""","enable_graph":true""");
         var export = await ExportAsync(from);
 
         using var target = new EngramServerFactory();
         var to = target.CreateAuthorizedClient();
         var imported = await (await to.PostAsync("/v1/imports/", new StringContent(export, Encoding.UTF8, "application/x-ndjson"))).JsonAsync();
 
-        Assert.Equal(3, imported["memories"]!.GetValue<int>());
-        Assert.Equal(6, imported["history"]!.GetValue<int>());
+        Assert.Equal(4, imported["memories"]!.GetValue<int>());
+        Assert.Equal(7, imported["history"]!.GetValue<int>());
+        Assert.Equal(2, imported["relations"]!.GetValue<int>());
         foreach (var user in (string[])["alice", "bob"])
         {
             foreach (var query in Queries)
@@ -41,6 +44,9 @@ public sealed class ArchiveTests
 
         Assert.Equal(await HistoryAsync(from, lisbon), await HistoryAsync(to, lisbon));
         Assert.Equal(await HistoryAsync(from, gone), await HistoryAsync(to, gone));
+        var relations = await RelationsAsync(from);
+        Assert.Contains("\"valid\":false", relations, StringComparison.Ordinal);
+        Assert.Equal(relations, await RelationsAsync(to));
         Assert.Equal(WithoutHeader(export), WithoutHeader(await ExportAsync(to)));
     }
 
@@ -140,6 +146,9 @@ public sealed class ArchiveTests
 
     private static async Task<string> ListAsync(HttpClient client, string user) =>
         (await (await client.PostJsonAsync("/v3/memories/", $$$"""{"filters":{"user_id":"{{{user}}}"}}""")).JsonAsync())["results"]!.ToJsonString();
+
+    private static async Task<string> RelationsAsync(HttpClient client) =>
+        (await (await client.GetAsync("/v1/relations/?entity=alice&include_invalidated=true")).JsonAsync()).ToJsonString();
 
     private static async Task<string> HistoryAsync(HttpClient client, string memoryId) =>
         (await (await client.GetAsync($"/v1/memories/{memoryId}/history/")).JsonAsync()).ToJsonString();

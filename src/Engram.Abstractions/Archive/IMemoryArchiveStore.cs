@@ -2,7 +2,7 @@ namespace Engram;
 
 /// <summary>
 /// Storage SPI for lossless export: streams everything a project holds — memories with their lexical text, entity
-/// links and (optionally) vectors, history and raw messages — in storage order, a page at a time, so that an export never
+/// links and (optionally) vectors, history, raw messages and graph relations — in storage order, a page at a time, so that an export never
 /// holds the whole project in memory. Import writes through <see cref="IMemoryStore.WriteAsync"/>.
 /// </summary>
 /// <remarks>
@@ -29,4 +29,10 @@ public interface IMemoryArchiveStore
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The messages.</returns>
     IAsyncEnumerable<StoredMessage> ReadMessagesAsync(string projectId, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams every graph relation of a project (invalidated ones included), oldest first; empty for a store without a graph.</summary>
+    /// <param name="projectId">The project id.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The relations.</returns>
+    IAsyncEnumerable<GraphRelation> ReadRelationsAsync(string projectId, CancellationToken cancellationToken = default);
 }

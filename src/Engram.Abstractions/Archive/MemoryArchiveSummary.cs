@@ -5,4 +5,5 @@ namespace Engram;
 /// <param name="History">History entries.</param>
 /// <param name="Messages">Raw messages.</param>
 /// <param name="Skipped">Import only: entries that could not be used (a Mem0 memory without text or scope).</param>
-public sealed record MemoryArchiveSummary(int Memories, int History, int Messages, int Skipped = 0);
+/// <param name="Relations">Graph relations (invalidated ones included).</param>
+public sealed record MemoryArchiveSummary(int Memories, int History, int Messages, int Skipped = 0, int Relations = 0);

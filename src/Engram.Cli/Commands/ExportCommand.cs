@@ -43,20 +43,20 @@ internal static class ExportCommand
     internal static MemoryEngine RequireEngine(IMemory memory) =>
         memory as MemoryEngine ?? throw new CliUsageException("This command needs Engram's own engine.");
 
-    /// <summary>Prints the counts: a sentence, or <c>{"memories","history","messages","skipped","file"}</c> with <c>--output json</c>.</summary>
+    /// <summary>Prints the counts: a sentence, or <c>{"memories","history","messages","relations","skipped","file"}</c> with <c>--output json</c>.</summary>
     internal static void WriteSummary(CliContext context, ParseResult parseResult, string verb, MemoryArchiveSummary summary, string path)
     {
         if (context.Globals.GetFormat(parseResult) == OutputFormat.Json)
         {
             context.Stdout.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $$"""{"memories":{{summary.Memories}},"history":{{summary.History}},"messages":{{summary.Messages}},"skipped":{{summary.Skipped}},"file":{{System.Text.Json.JsonSerializer.Serialize(path, CliJsonContext.Default.String)}}}"""));
+                $$"""{"memories":{{summary.Memories}},"history":{{summary.History}},"messages":{{summary.Messages}},"relations":{{summary.Relations}},"skipped":{{summary.Skipped}},"file":{{System.Text.Json.JsonSerializer.Serialize(path, CliJsonContext.Default.String)}}}"""));
             return;
         }
 
         var skipped = summary.Skipped > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({summary.Skipped} skipped: no text or no scope)") : string.Empty;
         context.Stdout.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{verb} {summary.Memories} memories, {summary.History} history entries and {summary.Messages} messages{skipped}: {path}"));
+            $"{verb} {summary.Memories} memories, {summary.History} history entries, {summary.Messages} messages and {summary.Relations} relations{skipped}: {path}"));
     }
 }

@@ -28,13 +28,13 @@ internal static class ArchiveEndpoints
             JsonLinesMediaType,
             fileDownloadName: "engram-export.jsonl");
 
-    /// <summary><c>POST /v1/imports/</c>: <c>{"memories","history","messages","skipped"}</c>.</summary>
+    /// <summary><c>POST /v1/imports/</c>: <c>{"memories","history","messages","relations","skipped"}</c>.</summary>
     internal static async Task<Ok<ImportResponse>> ImportAsync(HttpRequest request, Tenant tenant, CancellationToken cancellationToken)
     {
         var summary = await tenant.Memory.ImportAsync(request.Body, cancellationToken);
-        return TypedResults.Ok(new ImportResponse(summary.Memories, summary.History, summary.Messages, summary.Skipped));
+        return TypedResults.Ok(new ImportResponse(summary.Memories, summary.History, summary.Messages, summary.Relations, summary.Skipped));
     }
 }
 
 /// <summary><c>POST /v1/imports/</c>: what was imported.</summary>
-internal sealed record ImportResponse(int Memories, int History, int Messages, int Skipped);
+internal sealed record ImportResponse(int Memories, int History, int Messages, int Relations, int Skipped);

@@ -6,7 +6,7 @@ namespace Engram;
 /// <summary>
 /// The open, versioned JSONL export format <c>engram.memories</c> version 1: UTF-8, one JSON object per line. The first
 /// line is the header <c>{"format":"engram.memories","version":1,"project_id","created_at","embeddings":bool}</c>; every
-/// other line has a <c>type</c>: <c>message</c>, <c>memory</c> or <c>history</c> (written in that order). Field names are
+/// other line has a <c>type</c>: <c>message</c>, <c>memory</c>, <c>history</c> or <c>relation</c> (written in that order). Field names are
 /// snake_case; timestamps are ISO 8601 UTC with a 7-digit fraction (lossless); vectors are JSON arrays of float32 in
 /// shortest round-trip form. Specified in docs/export.md.
 /// </summary>
@@ -112,6 +112,33 @@ internal static class MemoryArchiveFormat
         writer.WriteString("related_memory_id", entry.RelatedMemoryId);
         writer.WriteEndObject();
     }
+
+    public static void WriteRelation(Utf8JsonWriter writer, GraphRelation relation)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "relation");
+        WriteScope(writer, relation.Scope);
+        writer.WriteString("source", relation.Source);
+        writer.WriteString("relationship", relation.Relationship);
+        writer.WriteString("destination", relation.Destination);
+        writer.WriteString("memory_id", relation.MemoryId);
+        writer.WriteString("created_at", Timestamp(relation.CreatedAt));
+        writer.WriteString("invalidated_at", relation.InvalidatedAt is { } at ? Timestamp(at) : null);
+        writer.WriteString("invalidated_by", relation.InvalidatedByMemoryId);
+        writer.WriteEndObject();
+    }
+
+    public static GraphRelation ReadRelation(JsonElement line) => new()
+    {
+        Scope = ReadScope(line),
+        Source = Required(line, "source"),
+        Relationship = Required(line, "relationship"),
+        Destination = Required(line, "destination"),
+        MemoryId = Required(line, "memory_id"),
+        CreatedAt = ParseTimestamp(Required(line, "created_at")),
+        InvalidatedAt = Optional(line, "invalidated_at") is { } at ? ParseTimestamp(at) : null,
+        InvalidatedByMemoryId = Optional(line, "invalidated_by"),
+    };
 
     /// <summary>Tells whether a parsed first line is this format's header; throws for a newer version.</summary>
     /// <exception cref="MemoryValidationException">The header names a version this code does not read.</exception>

@@ -11,7 +11,7 @@ public sealed partial class MemoryEngine
     private static readonly string[] Mem0TextFields = ["memory", "text", "content", "data"];
 
     /// <summary>
-    /// Writes every memory of the project (superseded and expired ones included), its history and raw messages to
+    /// Writes every memory of the project (superseded and expired ones included), its history, raw messages and graph relations to
     /// <paramref name="destination"/> in the JSONL format <c>engram.memories</c> version 1, streaming: a page of rows at
     /// a time, never the whole project.
     /// </summary>
@@ -53,8 +53,16 @@ public sealed partial class MemoryEngine
                 history++;
             }
 
+            var relations = 0;
+            await foreach (var relation in archive.ReadRelationsAsync(_projectId, cancellationToken).ConfigureAwait(false))
+            {
+                MemoryArchiveFormat.WriteRelation(writer, relation);
+                await EndLineAsync(writer, destination, cancellationToken).ConfigureAwait(false);
+                relations++;
+            }
+
             await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return new MemoryArchiveSummary(memories, history, messages);
+            return new MemoryArchiveSummary(memories, history, messages, Relations: relations);
         }
     }
 
@@ -126,7 +134,8 @@ public sealed partial class MemoryEngine
         var messages = new List<StoredMessage>();
         var records = new List<MemoryRecord>();
         var history = new List<MemoryHistoryEntry>();
-        int messageCount = 0, memoryCount = 0, historyCount = 0, lineNumber = 1;
+        var relations = new List<GraphRelation>();
+        int messageCount = 0, memoryCount = 0, historyCount = 0, relationCount = 0, lineNumber = 1;
         EmbeddingModel? engineModel = null;
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
@@ -154,6 +163,10 @@ public sealed partial class MemoryEngine
                         history.Add(MemoryArchiveFormat.ReadHistory(element));
                         historyCount++;
                         break;
+                    case "relation":
+                        relations.Add(MemoryArchiveFormat.ReadRelation(element));
+                        relationCount++;
+                        break;
                     default:
                         continue;
                 }
@@ -163,20 +176,26 @@ public sealed partial class MemoryEngine
                 throw new MemoryValidationException($"Line {lineNumber} of the import is malformed: {ex.Message}", "file", ex);
             }
 
-            if (messages.Count + records.Count + history.Count >= ImportBatchSize)
+            if (messages.Count + records.Count + history.Count + relations.Count >= ImportBatchSize)
             {
-                engineModel = await WriteImportBatchAsync(store, messages, records, history, engineModel, cancellationToken).ConfigureAwait(false);
+                engineModel = await WriteImportBatchAsync(store, messages, records, history, relations, engineModel, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await WriteImportBatchAsync(store, messages, records, history, engineModel, cancellationToken).ConfigureAwait(false);
-        return new MemoryArchiveSummary(memoryCount, historyCount, messageCount);
+        await WriteImportBatchAsync(store, messages, records, history, relations, engineModel, cancellationToken).ConfigureAwait(false);
+        return new MemoryArchiveSummary(memoryCount, historyCount, messageCount, Relations: relationCount);
     }
 
     /// <summary>Writes and clears the buffered lines; records without a vector of the engine's model are embedded first.</summary>
     /// <returns>The engine's embedding model once known.</returns>
     private async Task<EmbeddingModel?> WriteImportBatchAsync(
-        IMemoryStore store, List<StoredMessage> messages, List<MemoryRecord> records, List<MemoryHistoryEntry> history, EmbeddingModel? engineModel, CancellationToken cancellationToken)
+        IMemoryStore store,
+        List<StoredMessage> messages,
+        List<MemoryRecord> records,
+        List<MemoryHistoryEntry> history,
+        List<GraphRelation> relations,
+        EmbeddingModel? engineModel,
+        CancellationToken cancellationToken)
     {
         if (records.Count > 0)
         {
@@ -194,11 +213,12 @@ public sealed partial class MemoryEngine
 
         await EnsureNewAsync(store, records.Select(r => r.Item.Id).ToList(), cancellationToken).ConfigureAwait(false);
         await store.WriteAsync(
-            new MemoryWriteBatch { ProjectId = _projectId, Messages = [.. messages], Inserts = [.. records], History = [.. history] },
+            new MemoryWriteBatch { ProjectId = _projectId, Messages = [.. messages], Inserts = [.. records], History = [.. history], Relations = [.. relations] },
             cancellationToken).ConfigureAwait(false);
         messages.Clear();
         records.Clear();
         history.Clear();
+        relations.Clear();
         return engineModel;
     }
 

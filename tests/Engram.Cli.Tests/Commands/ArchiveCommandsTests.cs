@@ -29,7 +29,7 @@ public sealed class ArchiveCommandsTests : IDisposable
         }
 
         Assert.Equal(0, imported.ExitCode);
-        Assert.StartsWith("Imported 2 memories, 2 history entries", imported.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("Imported 2 memories, 2 history entries, 2 messages and 0 relations", imported.Stdout, StringComparison.Ordinal);
         var before = await Cli.RunAsync("search", "volcano", "--user", "grace", "--output", "json", "--data", source);
         var after = await Cli.RunAsync("search", "volcano", "--user", "grace", "--output", "json", "--data", target);
         Assert.Equal(before.Stdout, after.Stdout);
