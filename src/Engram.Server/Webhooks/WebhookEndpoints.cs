@@ -110,7 +110,7 @@ internal static class WebhookEndpoints
             return null;
         }
 
-        if (eventTypes.Count == 0 || eventTypes.FirstOrDefault(t => !WebhookEventTypes.IsKnown(t)) is { } unknown && unknown is not null)
+        if (eventTypes.Count == 0 || eventTypes.Any(t => !WebhookEventTypes.IsKnown(t)))
         {
             throw new MemoryValidationException(
                 $"event_types must list one or more of: {string.Join(", ", WebhookEventTypes.All)}.", "event_types");
