@@ -96,6 +96,8 @@ internal static class EngramCli
         root.Subcommands.Add(DeleteCommand.Create(context));
         root.Subcommands.Add(HistoryCommand.Create(context));
         root.Subcommands.Add(ImportCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
+        root.Subcommands.Add(GraphCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(McpCommand.Create(context));
         root.Subcommands.Add(EventsCommand.Create(context));

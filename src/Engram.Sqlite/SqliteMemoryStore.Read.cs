@@ -151,19 +151,7 @@ public sealed partial class SqliteMemoryStore
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        result.Add(new MemoryHistoryEntry
-                        {
-                            Id = reader.GetString(0),
-                            MemoryId = reader.GetString(1),
-                            Event = MemoryEventTypeNames.Parse(reader.GetString(2)),
-                            OldMemory = NullableString(reader, 3),
-                            NewMemory = NullableString(reader, 4),
-                            CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(5)),
-                            IsDeleted = reader.GetInt64(6) != 0,
-                            ActorId = NullableString(reader, 7),
-                            Role = NullableString(reader, 8),
-                            RelatedMemoryId = NullableString(reader, 9),
-                        });
+                        result.Add(ReadHistoryEntry(reader));
                     }
                 }
 
@@ -314,23 +302,7 @@ public sealed partial class SqliteMemoryStore
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        result.Add(new StoredMessage
-                        {
-                            Id = reader.GetString(0),
-                            Scope = new MemoryScope
-                            {
-                                UserId = NullableString(reader, 1),
-                                AgentId = NullableString(reader, 2),
-                                AppId = NullableString(reader, 3),
-                                RunId = NullableString(reader, 4),
-                            },
-                            Role = reader.GetString(5),
-                            Name = NullableString(reader, 6),
-                            Content = reader.GetString(7),
-                            ExternalId = NullableString(reader, 8),
-                            ObservedAt = SqliteValues.ParseTimestamp(reader.GetString(9)),
-                            CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(10)),
-                        });
+                        result.Add(ReadMessage(reader));
                     }
                 }
 
@@ -347,6 +319,40 @@ public sealed partial class SqliteMemoryStore
             throw Map(ex, "messages");
         }
     }
+
+    /// <summary>Reads a history row selected as <c>id, memory_id, event, old_memory, new_memory, created_at, is_deleted, actor_id, role, related_memory_id</c>.</summary>
+    private static MemoryHistoryEntry ReadHistoryEntry(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        MemoryId = reader.GetString(1),
+        Event = MemoryEventTypeNames.Parse(reader.GetString(2)),
+        OldMemory = NullableString(reader, 3),
+        NewMemory = NullableString(reader, 4),
+        CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(5)),
+        IsDeleted = reader.GetInt64(6) != 0,
+        ActorId = NullableString(reader, 7),
+        Role = NullableString(reader, 8),
+        RelatedMemoryId = NullableString(reader, 9),
+    };
+
+    /// <summary>Reads a message row selected as <see cref="MessageColumns"/>.</summary>
+    private static StoredMessage ReadMessage(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Scope = new MemoryScope
+        {
+            UserId = NullableString(reader, 1),
+            AgentId = NullableString(reader, 2),
+            AppId = NullableString(reader, 3),
+            RunId = NullableString(reader, 4),
+        },
+        Role = reader.GetString(5),
+        Name = NullableString(reader, 6),
+        Content = reader.GetString(7),
+        ExternalId = NullableString(reader, 8),
+        ObservedAt = SqliteValues.ParseTimestamp(reader.GetString(9)),
+        CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(10)),
+    };
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

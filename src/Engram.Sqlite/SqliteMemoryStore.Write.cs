@@ -72,6 +72,8 @@ public sealed partial class SqliteMemoryStore
                 await writer.DeleteAsync(batch.Deletes, cancellationToken).ConfigureAwait(false);
                 await writer.WriteHistoryAsync(batch.History, cancellationToken).ConfigureAwait(false);
                 await writer.RemoveOrphanEntitiesAsync(cancellationToken).ConfigureAwait(false);
+                await WriteRelationsAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+                await WriteWebhookOutboxAsync(connection, batch, cancellationToken).ConfigureAwait(false);
                 await CompleteBatchEventAsync(connection, batch, cancellationToken).ConfigureAwait(false);
                 var generation = await BeginIndexedCommitAsync(connection, batch, cancellationToken).ConfigureAwait(false);
                 try
@@ -120,6 +122,7 @@ public sealed partial class SqliteMemoryStore
                     "DELETE FROM memories WHERE project_id = @project;",
                     "DELETE FROM history WHERE project_id = @project;",
                     "DELETE FROM messages WHERE project_id = @project;",
+                    "DELETE FROM relations WHERE project_id = @project;",
                 ];
                 foreach (var sql in statements)
                 {

@@ -195,6 +195,59 @@ internal static class SqliteSchema
         ALTER TABLE events ADD COLUMN output_tokens INTEGER;
         ALTER TABLE events ADD COLUMN model_calls INTEGER;
         """,
+
+        // 4 (issue 11): graph relations (triples linked to their source memory; a contradicted relation is invalidated,
+        // never deleted), webhooks and their durable outbox, written in the transaction of each memory change. The webhook
+        // id is the row id (Mem0's clients treat webhook ids as integers); deleting a webhook drops its outbox entries.
+        """
+        CREATE TABLE relations (
+            id INTEGER PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            user_id TEXT,
+            agent_id TEXT,
+            app_id TEXT,
+            run_id TEXT,
+            source TEXT NOT NULL,
+            relationship TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            memory_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            invalidated_at TEXT,
+            invalidated_by TEXT
+        );
+        CREATE INDEX ix_relations_source ON relations (project_id, source);
+        CREATE INDEX ix_relations_destination ON relations (project_id, destination);
+        CREATE INDEX ix_relations_memory ON relations (project_id, memory_id);
+
+        CREATE TABLE webhooks (
+            id INTEGER PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            url TEXT NOT NULL,
+            event_types TEXT NOT NULL DEFAULT '[]',
+            secret TEXT NOT NULL,
+            is_active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX ix_webhooks_project ON webhooks (project_id);
+
+        CREATE TABLE webhook_outbox (
+            id INTEGER PRIMARY KEY,
+            project_id TEXT NOT NULL,
+            webhook_id INTEGER NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+            event_type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'PENDING',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            completed_at TEXT
+        );
+        CREATE INDEX ix_webhook_outbox_due ON webhook_outbox (next_attempt_at, id) WHERE status = 'PENDING';
+        CREATE INDEX ix_webhook_outbox_webhook ON webhook_outbox (webhook_id, id);
+        """,
     ];
 
     /// <summary>Gets the schema version this code creates and understands.</summary>

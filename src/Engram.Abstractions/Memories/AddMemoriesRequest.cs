@@ -57,6 +57,12 @@ public sealed record AddMemoriesRequest
     /// </summary>
     public string? EventId { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether graph relations are extracted from the added memories (Mem0's
+    /// <c>enable_graph</c>); <see cref="MemoryOptions.EnableGraph"/> turns it on for every add.
+    /// </summary>
+    public bool EnableGraph { get; init; }
+
     /// <summary>Creates a request that stores one user message, Mem0's string form of <c>messages</c>.</summary>
     /// <param name="text">The message text.</param>
     /// <param name="scope">The scope.</param>

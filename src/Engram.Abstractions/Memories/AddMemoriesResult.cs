@@ -11,4 +11,10 @@ public sealed record AddMemoriesResult
 
     /// <summary>Gets the language-model tokens the call spent, or <see langword="null"/> when no model was called.</summary>
     public ModelUsage? Usage { get; init; }
+
+    /// <summary>Gets the graph relations extracted from the added memories (with graph memory on).</summary>
+    public IReadOnlyList<GraphRelation> AddedRelations { get; init; } = [];
+
+    /// <summary>Gets the stored relations the added memories contradicted, now invalidated (with graph memory on).</summary>
+    public IReadOnlyList<GraphRelation> InvalidatedRelations { get; init; } = [];
 }

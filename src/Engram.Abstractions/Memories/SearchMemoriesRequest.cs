@@ -42,4 +42,10 @@ public sealed record SearchMemoriesRequest
 
     /// <summary>Gets the date that stands for "now" when the query has relative dates (Mem0 Platform <c>reference_date</c>).</summary>
     public DateTimeOffset? ReferenceDate { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the result carries the graph relations around the query's entities
+    /// (<see cref="SearchMemoriesResult.Relations"/>; Mem0's <c>enable_graph</c> / <c>output_format: v1.1</c>).
+    /// </summary>
+    public bool EnableGraph { get; init; }
 }

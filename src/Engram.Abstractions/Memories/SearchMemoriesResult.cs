@@ -8,4 +8,10 @@ public sealed record SearchMemoriesResult
 
     /// <summary>Gets, when explain was requested, the candidates that were dropped and why; otherwise empty.</summary>
     public IReadOnlyList<ExcludedCandidate> Excluded { get; init; } = [];
+
+    /// <summary>
+    /// Gets the valid relations around the query's entities, at most 5, best first (only with
+    /// <see cref="SearchMemoriesRequest.EnableGraph"/>; empty when the store has no graph).
+    /// </summary>
+    public IReadOnlyList<GraphRelation> Relations { get; init; } = [];
 }

@@ -40,4 +40,11 @@ public sealed class MemoryOptions
 
     /// <summary>Gets or sets the retrieval options.</summary>
     public RetrievalOptions Retrieval { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every add extracts graph relations (entities and their relations, linked
+    /// to the memory) when the store is an <see cref="IGraphStore"/>; default <see langword="false"/>. A request can
+    /// ask for it with <see cref="AddMemoriesRequest.EnableGraph"/>.
+    /// </summary>
+    public bool EnableGraph { get; set; }
 }

@@ -42,6 +42,12 @@ public sealed record MemoryWriteBatch
     /// <summary>Gets the language-model usage to record on the event named by <see cref="CompletesEventId"/>, if any.</summary>
     public ModelUsage? CompletesEventUsage { get; init; }
 
+    /// <summary>Gets the graph relations extracted from this batch's memories (written by an <see cref="IGraphStore"/>, ignored otherwise).</summary>
+    public IReadOnlyList<GraphRelation> Relations { get; init; } = [];
+
+    /// <summary>Gets the stored relations this batch contradicts (written by an <see cref="IGraphStore"/>, ignored otherwise).</summary>
+    public IReadOnlyList<RelationInvalidation> RelationInvalidations { get; init; } = [];
+
     /// <summary>Gets a value indicating whether the batch changes nothing.</summary>
-    public bool IsEmpty => Messages.Count == 0 && Inserts.Count == 0 && Updates.Count == 0 && Supersessions.Count == 0 && Deletes.Count == 0 && History.Count == 0 && LexicalAppends.Count == 0;
+    public bool IsEmpty => Messages.Count == 0 && Inserts.Count == 0 && Updates.Count == 0 && Supersessions.Count == 0 && Deletes.Count == 0 && History.Count == 0 && LexicalAppends.Count == 0 && Relations.Count == 0 && RelationInvalidations.Count == 0;
 }

@@ -8,7 +8,7 @@ namespace Engram.Cli.Commands;
 /// <c>engram import locomo FILE</c>: ingests LoCoMo conversations into the <c>--data</c> store, one add per turn
 /// (benchmarks.md §1). Progress goes to stderr; with <c>--output json</c> each acknowledged add prints
 /// <c>{"sample_id","dia_id","ids"}</c> on its own line once the add has returned (so the memories are durable), then a
-/// summary line.
+/// summary line. <c>engram import FILE</c> imports an export file (<see cref="MemoryEngine.ImportAsync"/>).
 /// </summary>
 internal static class ImportCommand
 {
@@ -52,8 +52,35 @@ internal static class ImportCommand
             return ExitCodes.Success;
         });
 
-        var command = new Command("import", "Import a benchmark dataset into the --data store.");
+        // engram import FILE: an engram.memories export (engram export) or a Mem0 export file.
+        var file = new Argument<FileInfo?>("FILE")
+        {
+            Description = "An engram export (JSONL, engram export) or a Mem0 export (the JSON of POST /v1/exports/get/).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("import", "Import an export file (engram or Mem0), or a benchmark dataset (import locomo), into the --data store.");
+        command.Arguments.Add(file);
         command.Subcommands.Add(locomo);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var input = parseResult.GetValue(file) ?? throw new CliUsageException("Name the file to import: engram import FILE (or engram import locomo FILE).");
+            if (!input.Exists)
+            {
+                throw new CliUsageException($"The file '{input.FullName}' does not exist.");
+            }
+
+            await using var session = await context.OpenAsync(parseResult, cancellationToken);
+            var engine = ExportCommand.RequireEngine(session.Memory);
+            MemoryArchiveSummary summary;
+            var stream = new FileStream(input.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using (stream)
+            {
+                summary = await engine.ImportAsync(stream, cancellationToken);
+            }
+
+            ExportCommand.WriteSummary(context, parseResult, "Imported", summary, input.FullName);
+            return ExitCodes.Success;
+        });
         return command;
     }
 }

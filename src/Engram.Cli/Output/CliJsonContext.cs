@@ -19,4 +19,5 @@ namespace Engram.Cli.Output;
 [JsonSerializable(typeof(ImportSummaryDto))]
 [JsonSerializable(typeof(EvalReportDto))]
 [JsonSerializable(typeof(List<EvalReportDto>))]
+[JsonSerializable(typeof(List<Dictionary<string, string?>>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

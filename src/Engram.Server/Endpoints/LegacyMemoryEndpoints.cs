@@ -30,7 +30,7 @@ internal static class LegacyMemoryEndpoints
     }
 
     /// <summary><c>POST /v1/memories/</c>.</summary>
-    internal static async Task<Results<Ok<IReadOnlyList<LegacyAddQueuedResponse>>, Ok<IReadOnlyList<AddResultResponse>>, Ok<LegacyAddResultsResponse>>> AddAsync(
+    internal static async Task<Results<Ok<IReadOnlyList<LegacyAddQueuedResponse>>, Ok<IReadOnlyList<AddResultResponse>>, Ok<LegacyAddResultsResponse>, Ok<GraphAddResultsResponse>>> AddAsync(
         AddMemoryRequest body,
         Tenant tenant,
         ITenantStore tenants,
@@ -49,6 +49,11 @@ internal static class LegacyMemoryEndpoints
 
         var result = await tenant.Memory.AddAsync(payload.ToRequest(null), cancellationToken);
         IReadOnlyList<AddResultResponse> results = result.Results.Select(WireMapper.ToAddResult).ToList();
+        if (payload.EnableGraph)
+        {
+            return TypedResults.Ok(new GraphAddResultsResponse(results, AddRelationsResponse.From(result)));
+        }
+
         return body.OutputFormat == "v1.1"
             ? TypedResults.Ok(new LegacyAddResultsResponse(results, []))
             : TypedResults.Ok(results);
@@ -103,13 +108,14 @@ internal static class LegacyMemoryEndpoints
     }
 
     /// <summary><c>POST /v1/memories/search/</c>: top-level scope ids allowed.</summary>
-    internal static async Task<Results<Ok<IReadOnlyList<SearchHitResponse>>, Ok<ResultsResponse<SearchHitResponse>>>> SearchV1Async(SearchMemoriesWireRequest body, Tenant tenant, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<IReadOnlyList<SearchHitResponse>>, Ok<GraphSearchResponse>>> SearchV1Async(SearchMemoriesWireRequest body, Tenant tenant, CancellationToken cancellationToken)
     {
         var scope = WireParsing.Scope(body);
-        var result = await tenant.Memory.SearchAsync(MemoryOperations.BuildSearch(body, scope.IsEmpty ? null : scope), cancellationToken);
+        var request = MemoryOperations.BuildSearch(body, scope.IsEmpty ? null : scope);
+        var result = await tenant.Memory.SearchAsync(request, cancellationToken);
         IReadOnlyList<SearchHitResponse> hits = result.Results.Select(WireMapper.ToHit).ToList();
-        return body.OutputFormat == "v1.1"
-            ? TypedResults.Ok(new ResultsResponse<SearchHitResponse>(hits))
+        return request.EnableGraph
+            ? TypedResults.Ok(new GraphSearchResponse(hits, result.Relations.Select(RelationResponse.From).ToList()))
             : TypedResults.Ok(hits);
     }
 

@@ -51,12 +51,16 @@ internal static class MemoryEndpoints
     }
 
     /// <summary><c>POST /v3/memories/search/</c>: <c>{"results": [memory + score]}</c>.</summary>
-    internal static async Task<Ok<ResultsResponse<SearchHitResponse>>> SearchAsync(
+    internal static async Task<Results<Ok<ResultsResponse<SearchHitResponse>>, Ok<GraphSearchResponse>>> SearchAsync(
         SearchMemoriesWireRequest body, Tenant tenant, CancellationToken cancellationToken)
     {
         WireParsing.RejectTopLevelScope(body, "search");
-        var result = await tenant.Memory.SearchAsync(MemoryOperations.BuildSearch(body, scope: null), cancellationToken);
-        return TypedResults.Ok(new ResultsResponse<SearchHitResponse>(result.Results.Select(WireMapper.ToHit).ToList()));
+        var request = MemoryOperations.BuildSearch(body, scope: null);
+        var result = await tenant.Memory.SearchAsync(request, cancellationToken);
+        var hits = result.Results.Select(WireMapper.ToHit).ToList();
+        return request.EnableGraph
+            ? TypedResults.Ok(new GraphSearchResponse(hits, result.Relations.Select(RelationResponse.From).ToList()))
+            : TypedResults.Ok(new ResultsResponse<SearchHitResponse>(hits));
     }
 
     /// <summary><c>POST /v3/memories/?page=N&amp;page_size=M</c>: Mem0's paginated envelope.</summary>

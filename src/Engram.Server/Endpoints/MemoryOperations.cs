@@ -92,6 +92,7 @@ internal static class MemoryOperations
             CustomInstructions = instructions,
             CustomCategories = categories is { Count: > 0 } ? categories : null,
             MemoryType = body.MemoryType,
+            EnableGraph = body.EnableGraph ?? false,
         };
     }
 
@@ -134,8 +135,12 @@ internal static class MemoryOperations
             LatestOnly = body.LatestOnly ?? true,
             Rerank = body.Rerank ?? false,
             ReferenceDate = WireParsing.Timestamp(body.ReferenceDate, "reference_date"),
+            EnableGraph = WantsGraph(body.EnableGraph, body.OutputFormat),
         };
     }
+
+    /// <summary>Mem0g's switch: <c>enable_graph: true</c> or <c>output_format: "v1.1"</c> asks for <c>relations</c>.</summary>
+    public static bool WantsGraph(bool? enableGraph, string? outputFormat) => enableGraph == true || outputFormat == "v1.1";
 
     /// <summary>Builds a list request; query-string paging wins over the body's (Mem0).</summary>
     public static ListMemoriesRequest BuildList(ListMemoriesWireRequest body, MemoryScope? scope, int? queryPage, int? queryPageSize)

@@ -32,6 +32,9 @@ internal sealed record AddEventPayload
 
     public string? MemoryType { get; init; }
 
+    /// <summary>Gets a value indicating whether graph relations are extracted (<c>enable_graph</c>).</summary>
+    public bool EnableGraph { get; init; }
+
     /// <summary>Builds the engine request.</summary>
     /// <param name="eventId">The event the add carries out, or <see langword="null"/> for a synchronous add.</param>
     public AddMemoriesRequest ToRequest(string? eventId) => new()
@@ -45,6 +48,7 @@ internal sealed record AddEventPayload
         CustomInstructions = CustomInstructions,
         CustomCategories = CustomCategories,
         MemoryType = MemoryType,
+        EnableGraph = EnableGraph,
         EventId = eventId,
     };
 }

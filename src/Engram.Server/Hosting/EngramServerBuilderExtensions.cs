@@ -50,6 +50,7 @@ public static class EngramServerBuilderExtensions
         services.TryAddSingleton(StoreFeature<IFeedbackStore>);
         services.TryAddSingleton(StoreFeature<IExportStore>);
         services.TryAddSingleton(StoreFeature<IScopeCatalog>);
+        services.TryAddSingleton(StoreFeature<IWebhookStore>);
 
         // Wire format: snake_case through the source-generated context; malformed input is thrown as 400, never a 500.
         services.ConfigureHttpJsonOptions(options =>
@@ -104,6 +105,10 @@ public static class EngramServerBuilderExtensions
             .ValidateOnStart();
         services.AddHostedService<OtlpExportService>();
         services.TryAddSingleton<UsageRates>();
+
+        // Webhooks: the outbox is written by the store with each memory change; this worker delivers it.
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<WebhookDeliveryWorker>();
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -183,6 +188,9 @@ public static class EngramServerBuilderExtensions
         app.MapEventEndpoints();
         app.MapFeedbackEndpoints();
         app.MapExportEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapArchiveEndpoints();
+        app.MapGraphEndpoints();
         app.MapProjectEndpoints();
         app.MapMcpEndpoints();
         app.MapDashboardEndpoints();

@@ -6,7 +6,7 @@ namespace Engram.Server;
 // type varies between clients (ids sent as numbers, `messages` as a string, an object or a list, dates as text or epoch
 // numbers) are JsonElement and converted by WireParsing, which answers 400 with a clear message for a wrong type. Fields
 // that are absent are JsonValueKind.Undefined, so absent and null can be told apart (PUT's expiration_date).
-// Unknown keys (output_format, source, enable_graph, version, org_id, project_id, async_mode, …) are ignored.
+// Unknown keys (source, version, org_id, project_id, async_mode, …) are ignored.
 
 /// <summary>The scope identifiers a request may carry at its top level.</summary>
 internal interface IScopedRequest
@@ -63,6 +63,9 @@ internal sealed class AddMemoryRequest : IScopedRequest
 
     /// <summary>Legacy <c>/v1/memories/</c>: <c>v1.0</c> (bare list, the default) or <c>v1.1</c> (<c>{"results": [...]}</c>).</summary>
     public string? OutputFormat { get; init; }
+
+    /// <summary>Mem0g: extract graph relations from the added memories.</summary>
+    public bool? EnableGraph { get; init; }
 }
 
 /// <summary><c>POST /v3/memories/search/</c> and the legacy search routes.</summary>
@@ -92,6 +95,9 @@ internal sealed class SearchMemoriesWireRequest : IScopedRequest
     public bool? Explain { get; init; }
 
     public string? OutputFormat { get; init; }
+
+    /// <summary>Mem0g: return <c>relations</c> around the query (also with <c>output_format: v1.1</c>).</summary>
+    public bool? EnableGraph { get; init; }
 
     public JsonElement UserId { get; init; }
 

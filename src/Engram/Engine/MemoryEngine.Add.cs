@@ -156,10 +156,15 @@ public sealed partial class MemoryEngine
             }
         }
 
+        var (addedRelations, invalidatedRelations) = (request.EnableGraph || _core.Options.EnableGraph) && store is IGraphStore graph
+            ? await ExtractRelationsAsync(graph, scope, records.Select(r => r.Record.Item), now, cancellationToken).ConfigureAwait(false)
+            : ([], []);
         await store.WriteAsync(
             new MemoryWriteBatch
             {
                 ProjectId = _projectId,
+                Relations = addedRelations,
+                RelationInvalidations = invalidatedRelations.Select(r => new RelationInvalidation(r.Id, now, r.InvalidatedByMemoryId!)).ToList(),
                 Messages = stored,
                 Inserts = records.Select(r => r.Record).ToList(),
                 Supersessions = supersessions,
@@ -186,7 +191,14 @@ public sealed partial class MemoryEngine
             }
         }
 
-        return new AddMemoriesResult { Results = events, MessageIds = stored.Select(m => m.Id).ToList(), Usage = extraction.Usage };
+        return new AddMemoriesResult
+        {
+            Results = events,
+            MessageIds = stored.Select(m => m.Id).ToList(),
+            Usage = extraction.Usage,
+            AddedRelations = addedRelations,
+            InvalidatedRelations = invalidatedRelations,
+        };
     }
 
     /// <summary>

@@ -125,7 +125,10 @@ public sealed partial class MemoryEngine
         }
         activity.SetTag("engram.search.candidates", candidates.Count);
         activity.SetTag("engram.search.results", hits.Count);
-        return new SearchMemoriesResult { Results = hits, Excluded = excluded };
+        var relations = request.EnableGraph
+            ? await SearchRelationsAsync(request.Query, request.Scope, hits.Select(h => h.Item.Id).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false)
+            : [];
+        return new SearchMemoriesResult { Results = hits, Excluded = excluded, Relations = relations };
     }
 
     /// <summary>

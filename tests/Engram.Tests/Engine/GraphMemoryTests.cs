@@ -1,0 +1,115 @@
+using Engram.Tests.Testing;
+
+namespace Engram.Tests.Engine;
+
+/// <summary>Graph memory: rule-extracted relations linked to their memories, invalidated (never deleted) when contradicted.</summary>
+public sealed class GraphMemoryTests : IDisposable
+{
+    private readonly EngineFixture _fixture = new(o => o.DefaultThreshold = 0);
+
+    public void Dispose() => _fixture.Dispose();
+
+    private Task<AddMemoriesResult> SayAsync(string text, bool graph = true) => _fixture.Engine.AddAsync(new AddMemoriesRequest
+    {
+        Messages = [MemoryMessage.User(text, "Ana")],
+        Scope = MemoryScope.ForUser("ana"),
+        EnableGraph = graph,
+    });
+
+    [Theory]
+    [InlineData("I live in Lisbon.", "ana", "lives_in", "lisbon")]
+    [InlineData("Caroline: I went to a LGBTQ support group yesterday.", "caroline", "went_to", "lgbtq_support_group")]
+    [InlineData("Bob works at Globex Corp.", "bob", "works_at", "globex_corp")]
+    [InlineData("I went to a pride parade last Friday and it was great.", "ana", "went_to", "pride_parade")]
+    [InlineData("I love that you chose pottery.", null, null, null)]
+    [InlineData("My sister Maria plays the violin.", null, null, null)]
+    [InlineData("it was a lovely day", null, null, null)]
+    public void Extractor_FindsSubjectVerbObject_WithMem0gNames(string text, string? source, string? relationship, string? destination)
+    {
+        var self = text.StartsWith("Caroline", StringComparison.Ordinal) ? "Caroline" : "Ana";
+        var triples = RuleBasedRelationExtractor.Extract(text, self);
+
+        if (source is null)
+        {
+            Assert.Empty(triples);
+        }
+        else
+        {
+            Assert.Contains((source, relationship!, destination!), triples);
+        }
+    }
+
+    [Fact]
+    public async Task Add_WithGraph_StoresRelationsLinkedToTheMemory()
+    {
+        var result = await SayAsync("I live in Lisbon and I play the cello.");
+
+        var memoryId = Assert.Single(result.Results).Id;
+        Assert.Equal(["ana lives_in lisbon", "ana plays cello"], result.AddedRelations.Select(Text).Order(StringComparer.Ordinal));
+        Assert.All(result.AddedRelations, r => Assert.Equal(memoryId, r.MemoryId));
+        var stored = await _fixture.Engine.GetRelationsAsync("Ana");
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, r => Assert.Null(r.InvalidatedAt));
+    }
+
+    [Fact]
+    public async Task Add_Contradiction_InvalidatesTheOldRelationWithATimestamp_AndKeepsIt()
+    {
+        await SayAsync("I live in Lisbon.");
+        _fixture.Time.Advance(TimeSpan.FromDays(10));
+
+        var moved = await SayAsync("I live in Porto.");
+
+        var old = Assert.Single(moved.InvalidatedRelations);
+        Assert.Equal("ana lives_in lisbon", Text(old));
+        Assert.Equal(_fixture.Time.GetUtcNow(), old.InvalidatedAt);
+        Assert.Equal(Assert.Single(moved.Results, e => e.Event == MemoryEventType.Add).Id, old.InvalidatedByMemoryId);
+        Assert.Equal(["ana lives_in porto"], (await _fixture.Engine.GetRelationsAsync("ana")).Select(Text));
+        var all = await _fixture.Engine.GetRelationsAsync("ana", includeInvalidated: true);
+        Assert.Equal(["ana lives_in porto", "ana lives_in lisbon"], all.Select(Text));
+        Assert.Equal(_fixture.Time.GetUtcNow(), all[1].InvalidatedAt);
+    }
+
+    [Fact]
+    public async Task Delete_OfTheSourceMemory_ErasesItsRelations()
+    {
+        var kept = await SayAsync("I play the cello.");
+        var gone = await SayAsync("I live in Lisbon.");
+
+        await _fixture.Engine.DeleteAsync(Assert.Single(gone.Results).Id);
+
+        var left = Assert.Single(await _fixture.Engine.GetRelationsAsync("ana", includeInvalidated: true));
+        Assert.Equal(Assert.Single(kept.Results).Id, left.MemoryId);
+    }
+
+    [Fact]
+    public async Task Add_WithoutGraph_StoresNoRelations()
+    {
+        var result = await SayAsync("I live in Lisbon.", graph: false);
+
+        Assert.Empty(result.AddedRelations);
+        Assert.Empty(await _fixture.Engine.GetRelationsAsync("ana"));
+    }
+
+    [Fact]
+    public async Task Search_WithGraph_ReturnsTheRelationsAroundTheQuery_BestFirst()
+    {
+        await SayAsync("I live in Lisbon.");
+        await SayAsync("I play the cello.");
+        await _fixture.Engine.AddAsync(new AddMemoriesRequest
+        {
+            Messages = [MemoryMessage.User("I live in Oslo.", "Ben")],
+            Scope = MemoryScope.ForUser("ben"),
+            EnableGraph = true,
+        });
+
+        var withGraph = await _fixture.Engine.SearchAsync(new SearchMemoriesRequest { Query = "Where does Ana live?", Scope = MemoryScope.ForUser("ana"), EnableGraph = true });
+        var without = await _fixture.Engine.SearchAsync(new SearchMemoriesRequest { Query = "Where does Ana live?", Scope = MemoryScope.ForUser("ana") });
+
+        Assert.Equal("ana lives_in lisbon", Text(withGraph.Relations[0]));
+        Assert.DoesNotContain(withGraph.Relations, r => r.Source == "ben");
+        Assert.Empty(without.Relations);
+    }
+
+    private static string Text(GraphRelation r) => $"{r.Source} {r.Relationship} {r.Destination}";
+}
