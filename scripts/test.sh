@@ -23,6 +23,9 @@ if [ ! -f ../shared/data/locomo/locomo-dev.json ]; then
   exit 1
 fi
 
+# tests/Engram.Postgres.Tests start their own PostgreSQL 15 from the Debian package's binaries.
+./scripts/deps/postgres.sh
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Engram.slnx -c Release --nologo -v quiet
 
