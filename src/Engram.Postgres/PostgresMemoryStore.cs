@@ -55,7 +55,24 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         try
         {
-            _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            if (builder.ConnectionStringBuilder.SearchPath is { Length: > 0 } searchPath)
+            {
+                // Also set per physical connection: a server that ignores startup parameters (PGlite) then honours it.
+                builder.UsePhysicalConnectionInitializer(
+                    connection =>
+                    {
+                        using var command = SearchPathCommand(connection, searchPath);
+                        command.ExecuteNonQuery();
+                    },
+                    async connection =>
+                    {
+                        using var command = SearchPathCommand(connection, searchPath);
+                        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                    });
+            }
+
+            _dataSource = builder.Build();
         }
         catch (ArgumentException ex)
         {
@@ -256,6 +273,13 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
         {
             throw Map(ex, operation);
         }
+    }
+
+    private static NpgsqlCommand SearchPathCommand(NpgsqlConnection connection, string searchPath)
+    {
+        var command = new NpgsqlCommand("SELECT set_config('search_path', @path, false);", connection);
+        command.Parameters.Add(PostgresValues.Text("path", searchPath));
+        return command;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

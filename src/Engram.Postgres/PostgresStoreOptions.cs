@@ -11,7 +11,9 @@ public sealed class PostgresStoreOptions
     /// <remarks>
     /// Npgsql pools connections per process: size the pool so that (servers × Maximum Pool Size) stays below the
     /// server's <c>max_connections</c>, or put PgBouncer (transaction mode) in front. A server that accepts one connection
-    /// at a time (PGlite) needs <c>Maximum Pool Size=1</c>.
+    /// at a time (PGlite) needs <c>Maximum Pool Size=1</c>; one that shares a single session between clients (PGlite)
+    /// also needs <c>Search Path=public;No Reset On Close=true</c> (the search path is then set on each physical
+    /// connection, and pooled connections are not reset with <c>DISCARD ALL</c>).
     /// </remarks>
     public string ConnectionString { get; set; } = string.Empty;
 

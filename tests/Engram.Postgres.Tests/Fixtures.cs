@@ -33,3 +33,34 @@ public sealed class PostgresServerGroup : ICollectionFixture<PostgresDatabase>
 {
     public const string Name = "postgresql 15";
 }
+
+/// <summary>One PGlite server (pgvector) with one initialized store.</summary>
+public sealed class PgliteDatabase : IAsyncLifetime
+{
+    private readonly PgliteServer _server = new();
+
+    public PostgresMemoryStore Store { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        Store = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = _server.ConnectionString });
+        await Store.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Store is not null)
+        {
+            await Store.DisposeAsync();
+        }
+
+        await _server.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PgliteServerGroup : ICollectionFixture<PgliteDatabase>
+{
+    public const string Name = "pglite pgvector";
+}
