@@ -187,6 +187,15 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
         }
     }
 
+    /// <summary>Gets the size of the current database (<c>pg_database_size</c>), in bytes: tables, indexes and TOAST of every project.</summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The size in bytes.</returns>
+    /// <exception cref="MemoryStoreException">The server cannot be reached.</exception>
+    public Task<long> GetDatabaseSizeBytesAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("size", write: false, async connection =>
+            Convert.ToInt64(await ScalarAsync(connection, "SELECT pg_database_size(current_database());", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture),
+            cancellationToken);
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
