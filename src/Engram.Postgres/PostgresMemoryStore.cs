@@ -224,16 +224,10 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
 
     private static async Task<bool> TryCreateVectorExtensionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        // The extension script sets search_path while it runs; PostgreSQL restores it, but a server sharing one session
-        // between clients (PGlite) has been seen to keep pg_catalog: put the session's value back explicitly.
-        var searchPath = (string)(await ScalarAsync(connection, "SELECT current_setting('search_path');", cancellationToken).ConfigureAwait(false))!;
         await transaction.SaveAsync("vector_extension", cancellationToken).ConfigureAwait(false);
         try
         {
             await ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS vector;", cancellationToken).ConfigureAwait(false);
-            using var restore = new NpgsqlCommand("SELECT set_config('search_path', @path, false);", connection);
-            restore.Parameters.Add(PostgresValues.Text("path", searchPath));
-            await restore.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.ReleaseAsync("vector_extension", cancellationToken).ConfigureAwait(false);
             return true;
         }
