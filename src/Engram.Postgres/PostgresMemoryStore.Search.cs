@@ -95,19 +95,18 @@ public sealed partial class PostgresMemoryStore
                            tsvector_to_array(to_tsvector('simple'::regconfig, @text)) AS lexemes),
                 stats AS (
                     SELECT count(*)::float8 AS n, coalesce(avg(lexical_len), 0)::float8 AS avgdl FROM memories WHERE project_id = @project),
-                hits AS (
-                    SELECT m.id, m.lexical_len, m.lexical_tsv, coalesce(({where}), false) AS selected
-                    FROM memories m WHERE m.project_id = @project AND m.lexical_tsv @@ (SELECT tsq FROM q)),
+                df AS (
+                    SELECT l.lexeme, (SELECT count(*) FROM memories d
+                                      WHERE d.project_id = @project AND d.lexical_tsv @@ plainto_tsquery('simple'::regconfig, l.lexeme))::float8 AS n
+                    FROM unnest((SELECT lexemes FROM q)) AS l(lexeme)),
                 terms AS (
-                    SELECT h.id, h.lexical_len, h.selected, t.lexeme, cardinality(t.positions)::float8 AS tf
-                    FROM hits h CROSS JOIN LATERAL unnest(h.lexical_tsv) t
-                    WHERE t.lexeme = ANY ((SELECT lexemes FROM q)::text[])),
-                df AS (SELECT lexeme, count(*)::float8 AS n FROM terms GROUP BY lexeme)
+                    SELECT m.id, m.lexical_len, t.lexeme, cardinality(t.positions)::float8 AS tf
+                    FROM memories m CROSS JOIN LATERAL unnest(m.lexical_tsv) t
+                    WHERE {where} AND m.lexical_tsv @@ (SELECT tsq FROM q) AND t.lexeme = ANY ((SELECT lexemes FROM q)::text[]))
                 SELECT t.id, sum(
                         greatest(ln((s.n - d.n + 0.5) / (d.n + 0.5)), 1e-6)
                         * (t.tf * 2.2) / (t.tf + 1.2 * (0.25 + 0.75 * t.lexical_len / greatest(s.avgdl, 1e-9)))) AS score
                 FROM terms t JOIN df d ON d.lexeme = t.lexeme CROSS JOIN stats s
-                WHERE t.selected
                 GROUP BY t.id ORDER BY score DESC, t.id LIMIT @limit;
                 """,
                 connection);
