@@ -71,6 +71,7 @@ public sealed partial class PostgresMemoryStore
     /// k1 = 1.2, b = 0.75, idf(t) = max(ln((N − n(t) + 0.5)/(n(t) + 0.5)), 1e-6), tf the term's positions in the row,
     /// dl its token count; N, avgdl and n(t) over the project's memories (FTS5 takes them over the whole table, all
     /// projects together, so scores differ when several projects share a database; the ranking within a project does not).
+    /// The CTEs are MATERIALIZED so that each term's document frequency is counted once, not once per candidate row.
     /// </remarks>
     public async Task<IReadOnlyList<ScoredMemoryId>> SearchKeywordsAsync(
         MemoryQuery query, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken = default)
@@ -90,16 +91,16 @@ public sealed partial class PostgresMemoryStore
         {
             using var command = new NpgsqlCommand(
                 $"""
-                WITH q AS (
+                WITH q AS MATERIALIZED (
                     SELECT replace(plainto_tsquery('simple'::regconfig, @text)::text, '&', '|')::tsquery AS tsq,
                            tsvector_to_array(to_tsvector('simple'::regconfig, @text)) AS lexemes),
-                stats AS (
+                stats AS MATERIALIZED (
                     SELECT count(*)::float8 AS n, coalesce(avg(lexical_len), 0)::float8 AS avgdl FROM memories WHERE project_id = @project),
-                df AS (
+                df AS MATERIALIZED (
                     SELECT l.lexeme, (SELECT count(*) FROM memories d
                                       WHERE d.project_id = @project AND d.lexical_tsv @@ plainto_tsquery('simple'::regconfig, l.lexeme))::float8 AS n
                     FROM unnest((SELECT lexemes FROM q)) AS l(lexeme)),
-                terms AS (
+                terms AS MATERIALIZED (
                     SELECT m.id, m.lexical_len, t.lexeme, cardinality(t.positions)::float8 AS tf
                     FROM memories m CROSS JOIN LATERAL unnest(m.lexical_tsv) t
                     WHERE {where} AND m.lexical_tsv @@ (SELECT tsq FROM q) AND t.lexeme = ANY ((SELECT lexemes FROM q)::text[]))

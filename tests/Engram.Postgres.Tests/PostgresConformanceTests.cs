@@ -11,13 +11,3 @@ public sealed class PostgresConformanceTests(PostgresDatabase database) : Memory
     [Fact]
     public void VectorMode_WithoutPgvector_IsTheExactFallback() => Assert.Equal(PostgresVectorMode.ExactArray, database.Store.VectorMode);
 }
-
-/// <summary>The store conformance suite on PGlite with pgvector 0.8 (the HNSW path), over one connection.</summary>
-[Collection(PgliteServerGroup.Name)]
-public sealed class PgvectorConformanceTests(PgliteDatabase database) : MemoryStoreConformanceTests
-{
-    protected override IMemoryStore Store => database.Store;
-
-    [Fact]
-    public void VectorMode_WithPgvector_IsHnsw() => Assert.Equal(PostgresVectorMode.Pgvector, database.Store.VectorMode);
-}
