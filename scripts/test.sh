@@ -23,6 +23,11 @@ if [ ! -f ../shared/data/locomo/locomo-dev.json ]; then
   exit 1
 fi
 
+# tests/Engram.Postgres.Tests start their own PostgreSQL 15 from the Debian package's binaries, and PGlite
+# (pgvector) from npm (package-lock.json pinned).
+./scripts/deps/postgres.sh
+(cd tests/Engram.Postgres.Tests/pglite && npm ci --no-audit --no-fund --loglevel=error)
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Chromium from apt for the dashboard's browser test (tests/e2e/dashboard.test.mjs).
 ./scripts/deps/chromium.sh

@@ -61,6 +61,9 @@ internal sealed record BenchOptions
     /// <value>Default 42.</value>
     public int Seed { get; init; } = 42;
 
+    /// <summary>Gets the PostgreSQL connection string to benchmark the PostgreSQL store instead of SQLite (its project <c>default</c> is reset first), or <see langword="null"/>.</summary>
+    public string? PostgresConnection { get; init; }
+
     /// <summary>Gets the number of users.</summary>
     public int Users => (Memories + MemoriesPerUser - 1) / MemoriesPerUser;
 }

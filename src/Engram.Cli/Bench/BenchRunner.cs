@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Engram.Cli.Hosting;
 using Engram.Cli.Locomo;
+using Engram.Postgres;
 using Engram.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,6 +70,12 @@ internal sealed class BenchRunner
             if (!reused)
             {
                 DeleteDatabase(directory);
+                if (_options.PostgresConnection is not null)
+                {
+                    await using var postgres = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = _options.PostgresConnection });
+                    await postgres.ResetAsync(ProjectId, cancellationToken);
+                }
+
                 ingest = await IngestAsync(directory, cancellationToken);
                 await WriteMarkerAsync(directory, cancellationToken);
             }
@@ -80,7 +87,7 @@ internal sealed class BenchRunner
             ColdStartReport? coldStart = null;
             ResidentMemoryReport? memory = null;
             var probeQuery = SyntheticCorpus.Query(_corpus.World(0), new Random(_options.Seed));
-            var count = await CountMemoriesAsync(directory, cancellationToken);
+            var count = await CountMemoriesAsync(directory, _options.PostgresConnection, cancellationToken);
             if (_options.ColdStart)
             {
                 var probe = await ColdStartProbe.RunAsync(directory, SyntheticCorpus.UserId(0), probeQuery, _options.InMemoryIndex, cancellationToken);
@@ -105,7 +112,7 @@ internal sealed class BenchRunner
             }
 
             var (search, scan, dimensions) = await SearchAsync(directory, bandwidth, count, cancellationToken);
-            var databaseBytes = DatabaseBytes(directory);
+            var databaseBytes = _options.PostgresConnection is null ? DatabaseBytes(directory) : await PostgresDatabaseBytesAsync(_options.PostgresConnection, cancellationToken);
             var storage = new StorageReport(databaseBytes, Round((double)databaseBytes / count));
             var dataset = new DatasetReport(count, _options.Users, _options.MemoriesPerUser, dimensions, reused, _options.InMemoryIndex);
             if (!_options.InMemoryIndex)
@@ -134,7 +141,7 @@ internal sealed class BenchRunner
 
     private async Task<IngestReport> IngestAsync(string directory, CancellationToken cancellationToken)
     {
-        await using var session = await OpenSessionAsync(directory, _options.InMemoryIndex, cancellationToken);
+        await using var session = await OpenSessionAsync(directory, _options.InMemoryIndex, cancellationToken, _options.PostgresConnection);
         var memory = session.Memory;
         var users = _options.Users;
         var workers = Math.Clamp(_options.IngestWorkers, 1, users);
@@ -212,9 +219,10 @@ internal sealed class BenchRunner
     private async Task<(SearchReport Search, ScanReport Scan, int Dimensions)> SearchAsync(
         string directory, BandwidthReport bandwidth, long count, CancellationToken cancellationToken)
     {
-        await using var session = await OpenSessionAsync(directory, _options.InMemoryIndex, cancellationToken);
+        await using var session = await OpenSessionAsync(directory, _options.InMemoryIndex, cancellationToken, _options.PostgresConnection);
         var memory = session.Memory;
-        var store = session.Services.GetRequiredService<SqliteMemoryStore>();
+        var store = session.Services.GetRequiredService<IMemoryStore>();
+        var sqlite = store as SqliteMemoryStore;
         var embedder = session.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
         var random = new Random(_options.Seed + 1);
         var userQueries = Enumerable.Range(0, _options.Queries)
@@ -261,22 +269,24 @@ internal sealed class BenchRunner
         var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
         MemoryQuery ForFilter(MemoryFilter filter) => new() { ProjectId = ProjectId, Filter = filter, ExcludeExpiredBefore = today, ExcludeSuperseded = true };
 
-        var before = store.GetVectorSearchStatistics();
+        var before = sqlite?.GetVectorSearchStatistics() ?? new SqliteVectorSearchStatistics();
         var vectorUser = await TimeAsync(
             $"vector search {userQueries.Count:N0}× user-scoped",
             Enumerable.Range(0, userQueries.Count).ToList(),
             async i => (await store.SearchVectorsAsync(
                 ForFilter(MemoryFilter.Equal(FilterField.Of(FilterFieldKind.UserId), userQueries[i].UserId)), userVectors[i].Vector, model, pool, cancellationToken)).Count);
-        var middle = store.GetVectorSearchStatistics();
+        var middle = sqlite?.GetVectorSearchStatistics() ?? new SqliteVectorSearchStatistics();
         var vectorProject = await TimeAsync(
             $"vector search {projectQueries.Count:N0}× project-wide",
             Enumerable.Range(0, projectQueries.Count).ToList(),
             async i => (await store.SearchVectorsAsync(ForFilter(everyone), projectVectors[i].Vector, model, pool, cancellationToken)).Count);
-        var after = store.GetVectorSearchStatistics();
+        var after = sqlite?.GetVectorSearchStatistics() ?? new SqliteVectorSearchStatistics();
 
         // Recall of the index's vector search against the exact float32 scan (the store without its index) on a sample.
         _progress.Start("vector recall against an exact scan", _options.RecallQueries * 2);
-        using var exact = new SqliteMemoryStore(new SqliteStoreOptions { DatabasePath = Path.Combine(directory, EngramSession.DatabaseFileName), InMemoryIndex = false });
+        // PostgreSQL without pgvector scores exactly already: it is its own reference.
+        using var exactSqlite = sqlite is null ? null : new SqliteMemoryStore(new SqliteStoreOptions { DatabasePath = Path.Combine(directory, EngramSession.DatabaseFileName), InMemoryIndex = false });
+        IMemoryStore exact = (IMemoryStore?)exactSqlite ?? store;
         double userHits = 0, userTotal = 0, projectHits = 0, projectTotal = 0;
         for (var i = 0; i < _options.RecallQueries; i++)
         {
@@ -330,19 +340,30 @@ internal sealed class BenchRunner
     /// <param name="inMemoryIndex">Whether the SQLite store keeps its in-memory index.</param>
     /// <param name="cancellationToken">A token to cancel the start.</param>
     /// <returns>The session.</returns>
-    public static Task<EngramSession> OpenSessionAsync(string directory, bool inMemoryIndex, CancellationToken cancellationToken) =>
+    /// <param name="postgresConnection">A PostgreSQL connection string: the engine then runs over the PostgreSQL store.</param>
+    public static Task<EngramSession> OpenSessionAsync(string directory, bool inMemoryIndex, CancellationToken cancellationToken, string? postgresConnection = null) =>
         EngramSession.OpenAsync(
             directory,
             cancellationToken,
-            configureServices: inMemoryIndex
-                ? null
-                : (services, _) => services.AddEngram().WithSqliteStore(Path.Combine(Path.GetFullPath(directory), EngramSession.DatabaseFileName), o => o.InMemoryIndex = false));
+            configureServices: postgresConnection is not null
+                ? (services, _) => services.AddEngram().WithPostgresStore(postgresConnection)
+                : inMemoryIndex
+                    ? null
+                    : (services, _) => services.AddEngram().WithSqliteStore(Path.Combine(Path.GetFullPath(directory), EngramSession.DatabaseFileName), o => o.InMemoryIndex = false));
 
-    private static async Task<long> CountMemoriesAsync(string directory, CancellationToken cancellationToken)
+    private static async Task<long> CountMemoriesAsync(string directory, string? postgresConnection, CancellationToken cancellationToken)
     {
-        using var store = new SqliteMemoryStore(new SqliteStoreOptions { DatabasePath = Path.Combine(directory, EngramSession.DatabaseFileName) });
+        await using var postgres = postgresConnection is null ? null : new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = postgresConnection });
+        using var sqlite = postgres is null ? new SqliteMemoryStore(new SqliteStoreOptions { DatabasePath = Path.Combine(directory, EngramSession.DatabaseFileName) }) : null;
+        IMemoryStore store = (IMemoryStore?)postgres ?? sqlite!;
         var page = await store.ListAsync(new MemoryQuery { ProjectId = ProjectId }, 0, 1, cancellationToken);
         return Math.Max(1, page.TotalCount);
+    }
+
+    private static async Task<long> PostgresDatabaseBytesAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var store = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = connectionString });
+        return await store.GetDatabaseSizeBytesAsync(cancellationToken);
     }
 
     private async Task<bool> IsReusableAsync(string directory, CancellationToken cancellationToken)

@@ -45,16 +45,26 @@ internal static class BenchCommand
         var noColdStart = new Option<bool>("--no-cold-start") { Description = "Skip the child process that measures cold start and resident memory." };
         var noIndex = new Option<bool>("--no-index") { Description = "Run without the SQLite store's in-memory index (the SQL paths), to compare." };
 
+        var store = new Option<string?>("--store") { Description = "The store: sqlite (default) or postgres (needs --connection; cold start is then not measured).", HelpName = "PROVIDER" };
+        var connection = new Option<string?>("--connection") { Description = "The PostgreSQL connection string for --store postgres; the project 'default' there is reset.", HelpName = "CONNECTION" };
+
         var command = new Command("bench", Description);
-        foreach (var option in new Option[] { memories, perUser, batchSize, workers, singleAdds, queries, projectQueries, recallQueries, topK, bandwidthMb, seed, directory, fresh, noColdStart, noIndex })
+        foreach (var option in new Option[] { memories, perUser, batchSize, workers, singleAdds, queries, projectQueries, recallQueries, topK, bandwidthMb, seed, directory, fresh, noColdStart, noIndex, store, connection })
         {
             command.Options.Add(option);
         }
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            var postgres = parseResult.GetValue(store) switch
+            {
+                null or "sqlite" => null,
+                "postgres" => parseResult.GetValue(connection) ?? throw new CliUsageException("--store postgres needs --connection CONNECTION."),
+                var other => throw new CliUsageException($"Unknown store '{other}': use sqlite or postgres."),
+            };
             var options = new BenchOptions
             {
+                PostgresConnection = postgres,
                 Memories = Positive(parseResult.GetValue(memories), "--memories"),
                 MemoriesPerUser = Positive(parseResult.GetValue(perUser), "--per-user"),
                 BatchSize = Positive(parseResult.GetValue(batchSize), "--batch-size"),
@@ -68,7 +78,7 @@ internal static class BenchCommand
                 Seed = parseResult.GetValue(seed) ?? defaults.Seed,
                 Directory = parseResult.GetValue(directory),
                 Fresh = parseResult.GetValue(fresh),
-                ColdStart = !parseResult.GetValue(noColdStart),
+                ColdStart = !parseResult.GetValue(noColdStart) && postgres is null,
                 InMemoryIndex = !parseResult.GetValue(noIndex),
             };
 

@@ -27,10 +27,22 @@ internal static class ServeCommand
             Description = $"The address(es) to listen on, ';'-separated; port 0 picks a free port. Default: {EngramServerOptions.DefaultUrls} (loopback only).",
             HelpName = "URL",
         };
+        var store = new Option<string?>("--store")
+        {
+            Description = "The store: sqlite (default, engram.db in the data directory) or postgres (sets Engram:Store:Provider).",
+            HelpName = "PROVIDER",
+        };
+        var connection = new Option<string?>("--connection")
+        {
+            Description = "The PostgreSQL connection string for --store postgres (sets Engram:Store:ConnectionString).",
+            HelpName = "CONNECTION",
+        };
         var command = new Command(
             "serve",
             "Serve the Mem0 Platform REST API (Mem0's official clients work unchanged: set their host to this address).");
         command.Options.Add(urls);
+        command.Options.Add(store);
+        command.Options.Add(connection);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var dataDirectory = Path.GetFullPath(context.Globals.GetDataDirectory(parseResult));
@@ -56,6 +68,16 @@ internal static class ServeCommand
             ConfigureLogging(builder.Logging);
             builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
             builder.Configuration.AddInMemoryCollection(settings);
+            if (parseResult.GetValue(store) is { } provider)
+            {
+                builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>(PostgresMemoryBuilderExtensions.ProviderKey, provider)]);
+            }
+
+            if (parseResult.GetValue(connection) is { } connectionString)
+            {
+                builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>(PostgresMemoryBuilderExtensions.ConnectionStringKey, connectionString)]);
+            }
+
             builder.Configuration.AddInMemoryCollection(
                 [new KeyValuePair<string, string?>($"{EngramServerOptions.SectionName}:{nameof(EngramServerOptions.DataDirectory)}", dataDirectory)]);
             if (listen is not null)

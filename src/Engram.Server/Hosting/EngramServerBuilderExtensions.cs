@@ -41,6 +41,9 @@ public static class EngramServerBuilderExtensions
         // (offline when absent), the SQLite store in the data directory.
         services.AddOptions<MemoryOptions>().BindConfiguration("Engram");
         services.AddEngram().WithConfiguredProviders(builder.Configuration);
+
+        // Engram:Store:Provider=postgres (with Engram:Store:ConnectionString) replaces the SQLite store below.
+        services.AddEngram().TryAddConfiguredPostgresStore(builder.Configuration);
         services.TryAddSingleton(provider => new SqliteMemoryStore(
             new SqliteStoreOptions { DatabasePath = Path.Combine(Path.GetFullPath(provider.GetRequiredService<IOptions<EngramServerOptions>>().Value.DataDirectory), "engram.db") },
             provider.GetRequiredService<TimeProvider>()));

@@ -1,0 +1,201 @@
+namespace Engram.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema, as ordered migrations recorded in <c>engram_schema_version</c> (one row per applied version).
+/// </summary>
+/// <remarks>
+/// <para>Timestamps are fixed-width ISO-8601 UTC text (<c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>, the SQLite store's format) in
+/// <c>COLLATE "C"</c> columns, so ordering is chronological and the filter language's text operators on dates behave as
+/// on SQLite. Metadata and categories are <c>jsonb</c>.</para>
+/// <para>Every table carries <c>project_id</c>; ids are unique per project. <c>lexical_tsv</c> is generated from
+/// <c>lexical</c> with the <c>simple</c> configuration (lower-case, no stemming: the engine has already stemmed) and
+/// indexed with GIN; <c>lexical_len</c> is the token count BM25 normalises by.</para>
+/// <para>The <c>embedding</c> column's type is <c>vector</c> (pgvector, no fixed dimension; an HNSW expression index on
+/// <c>embedding::vector(d)</c> is created when the first embedder is recorded) or <c>real[]</c> (fallback).</para>
+/// </remarks>
+internal static class PostgresSchema
+{
+    /// <summary>The token replaced by the vector column type in migration 1.</summary>
+    public const string VectorTypeToken = "{vector_type}";
+
+    /// <summary>Serialises migrations across processes (<c>pg_advisory_xact_lock</c> key).</summary>
+    public const long MigrationLockKey = 0x656E6772616D_01;
+
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        """
+        CREATE TABLE memories (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id text COLLATE "C" NOT NULL,
+            project_id text COLLATE "C" NOT NULL,
+            user_id text COLLATE "C",
+            agent_id text COLLATE "C",
+            app_id text COLLATE "C",
+            run_id text COLLATE "C",
+            memory text NOT NULL,
+            hash text COLLATE "C" NOT NULL,
+            metadata jsonb NOT NULL DEFAULT '{}',
+            categories jsonb NOT NULL DEFAULT '[]',
+            role text COLLATE "C",
+            actor_id text COLLATE "C",
+            attributed_to text COLLATE "C",
+            created_at text COLLATE "C" NOT NULL,
+            updated_at text COLLATE "C" NOT NULL,
+            observed_at text COLLATE "C" NOT NULL,
+            expiration_date text COLLATE "C",
+            superseded_by text COLLATE "C",
+            valid_to text COLLATE "C",
+            source_message_ids jsonb NOT NULL DEFAULT '[]',
+            lexical text NOT NULL DEFAULT '',
+            lexical_len integer NOT NULL DEFAULT 0,
+            lexical_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, lexical)) STORED,
+            embedding {vector_type},
+            embedder text,
+            dims integer,
+            UNIQUE (project_id, id)
+        );
+        CREATE INDEX ix_memories_user ON memories (project_id, user_id);
+        CREATE INDEX ix_memories_agent ON memories (project_id, agent_id);
+        CREATE INDEX ix_memories_run ON memories (project_id, run_id);
+        CREATE INDEX ix_memories_app ON memories (project_id, app_id);
+        CREATE INDEX ix_memories_created ON memories (project_id, created_at DESC, id DESC);
+        CREATE INDEX ix_memories_lexical ON memories USING gin (lexical_tsv);
+
+        CREATE TABLE history (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id text COLLATE "C" NOT NULL,
+            project_id text COLLATE "C" NOT NULL,
+            memory_id text COLLATE "C" NOT NULL,
+            event text NOT NULL,
+            old_memory text,
+            new_memory text,
+            created_at text COLLATE "C" NOT NULL,
+            is_deleted boolean NOT NULL DEFAULT false,
+            actor_id text,
+            role text,
+            related_memory_id text,
+            UNIQUE (project_id, id)
+        );
+        CREATE INDEX ix_history_memory ON history (project_id, memory_id);
+
+        CREATE TABLE messages (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id text COLLATE "C" NOT NULL,
+            project_id text COLLATE "C" NOT NULL,
+            user_id text COLLATE "C",
+            agent_id text COLLATE "C",
+            app_id text COLLATE "C",
+            run_id text COLLATE "C",
+            role text NOT NULL,
+            name text,
+            content text NOT NULL,
+            external_id text,
+            observed_at text COLLATE "C" NOT NULL,
+            created_at text COLLATE "C" NOT NULL,
+            UNIQUE (project_id, id)
+        );
+        CREATE INDEX ix_messages_scope ON messages (project_id, user_id, agent_id, app_id, run_id, seq);
+
+        CREATE TABLE entities (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            project_id text COLLATE "C" NOT NULL,
+            entity_key text COLLATE "C" NOT NULL,
+            name text NOT NULL,
+            type text NOT NULL,
+            UNIQUE (project_id, entity_key)
+        );
+
+        CREATE TABLE memory_entities (
+            memory_seq bigint NOT NULL REFERENCES memories (seq) ON DELETE CASCADE,
+            entity_id bigint NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+            project_id text COLLATE "C" NOT NULL,
+            PRIMARY KEY (memory_seq, entity_id)
+        );
+        CREATE INDEX ix_memory_entities_entity ON memory_entities (entity_id, memory_seq);
+
+        CREATE TABLE meta (
+            key text PRIMARY KEY,
+            value text NOT NULL
+        );
+
+        CREATE TABLE organizations (
+            id text COLLATE "C" PRIMARY KEY,
+            name text NOT NULL,
+            created_at text COLLATE "C" NOT NULL
+        );
+
+        CREATE TABLE projects (
+            id text COLLATE "C" PRIMARY KEY,
+            org_id text COLLATE "C" NOT NULL REFERENCES organizations (id),
+            name text NOT NULL,
+            settings jsonb NOT NULL DEFAULT '{}',
+            created_at text COLLATE "C" NOT NULL,
+            updated_at text COLLATE "C" NOT NULL
+        );
+
+        CREATE TABLE api_keys (
+            id text COLLATE "C" PRIMARY KEY,
+            prefix text COLLATE "C" NOT NULL,
+            key_hash bytea NOT NULL,
+            org_id text COLLATE "C" NOT NULL,
+            project_id text COLLATE "C" NOT NULL REFERENCES projects (id),
+            name text,
+            created_at text COLLATE "C" NOT NULL,
+            revoked_at text COLLATE "C"
+        );
+        CREATE INDEX ix_api_keys_prefix ON api_keys (prefix);
+
+        CREATE TABLE events (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id text COLLATE "C" NOT NULL,
+            project_id text COLLATE "C" NOT NULL,
+            event_type text NOT NULL,
+            status text NOT NULL,
+            payload text NOT NULL,
+            results text NOT NULL DEFAULT '[]',
+            error text,
+            attempts integer NOT NULL DEFAULT 0,
+            created_at text COLLATE "C" NOT NULL,
+            updated_at text COLLATE "C" NOT NULL,
+            started_at text COLLATE "C",
+            completed_at text COLLATE "C",
+            latency_ms double precision,
+            input_tokens bigint,
+            output_tokens bigint,
+            model_calls integer,
+            claimed_by text,
+            lease_until text COLLATE "C",
+            UNIQUE (project_id, id)
+        );
+        CREATE INDEX ix_events_unfinished ON events (seq) WHERE status IN ('PENDING', 'RUNNING');
+
+        CREATE TABLE feedback (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id text COLLATE "C" NOT NULL,
+            project_id text COLLATE "C" NOT NULL,
+            memory_id text COLLATE "C" NOT NULL,
+            feedback text,
+            reason text,
+            created_at text COLLATE "C" NOT NULL,
+            UNIQUE (project_id, id)
+        );
+        CREATE INDEX ix_feedback_memory ON feedback (project_id, memory_id);
+
+        CREATE TABLE exports (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id text COLLATE "C" NOT NULL,
+            project_id text COLLATE "C" NOT NULL,
+            schema text NOT NULL,
+            filters text NOT NULL,
+            instructions text,
+            data text NOT NULL,
+            memory_count integer NOT NULL,
+            created_at text COLLATE "C" NOT NULL,
+            UNIQUE (project_id, id)
+        );
+        """,
+    ];
+
+    /// <summary>Gets the newest schema version this build knows.</summary>
+    public static int CurrentVersion => Migrations.Count;
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Engram.Postgres;
+
+/// <summary>Conversions between the engine's values and the PostgreSQL columns, and typed parameter helpers.</summary>
+internal static class PostgresValues
+{
+    /// <summary>The stored timestamp format: fixed-width UTC with 100 ns ticks, so text order is time order.</summary>
+    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    /// <summary>The stored date format.</summary>
+    public const string DateFormat = "yyyy-MM-dd";
+
+    public static string FormatTimestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseTimestamp(string text) =>
+        DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    public static string FormatDate(DateOnly value) => value.ToString(DateFormat, CultureInfo.InvariantCulture);
+
+    public static DateOnly ParseDate(string text) => DateOnly.ParseExact(text, DateFormat, CultureInfo.InvariantCulture);
+
+    public static string ToJsonArray(IEnumerable<string> values) => JsonSerializer.Serialize(values.ToArray(), PostgresJsonContext.Default.StringArray);
+
+    public static IReadOnlyList<string> FromJsonArray(string json) =>
+        json is "[]" or "" ? [] : JsonSerializer.Deserialize(json, PostgresJsonContext.Default.StringArray) ?? [];
+
+    /// <summary>Counts the tokens of analysed lexical text (maximal runs of letters and digits, as FTS5's unicode61 does).</summary>
+    public static int CountTokens(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+
+        var count = 0;
+        var inToken = false;
+        foreach (var c in text)
+        {
+            var letter = char.IsLetterOrDigit(c);
+            if (letter && !inToken)
+            {
+                count++;
+            }
+
+            inToken = letter;
+        }
+
+        return count;
+    }
+
+    public static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter Jsonb(string name, string value) => new(name, NpgsqlDbType.Jsonb) { Value = value };
+
+    public static NpgsqlParameter Integer(string name, long? value) => new(name, NpgsqlDbType.Bigint) { Value = (object?)value ?? DBNull.Value };
+
+    public static NpgsqlParameter TextArray(string name, IEnumerable<string> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+
+    public static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static DateOnly? NullableDate(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : ParseDate(reader.GetString(ordinal));
+
+    public static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
+    public static DateTimeOffset? NullableTimestamp(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : ParseTimestamp(reader.GetString(ordinal));
+}
