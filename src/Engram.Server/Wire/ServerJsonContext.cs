@@ -35,6 +35,7 @@ namespace Engram.Server;
 [JsonSerializable(typeof(IReadOnlyList<AddResultResponse>))]
 [JsonSerializable(typeof(LegacyAddResultsResponse))]
 [JsonSerializable(typeof(MessageResponse))]
+[JsonSerializable(typeof(ErasureMessageResponse))]
 [JsonSerializable(typeof(PingResponse))]
 [JsonSerializable(typeof(IReadOnlyList<HistoryResponse>))]
 [JsonSerializable(typeof(EntitiesResponse))]
