@@ -74,7 +74,8 @@ internal static class ConcurrencyScenario
                 var json = await SendAsync(http, HttpMethod.Post, "/v3/memories/add/", body, counters, cancellationToken);
                 if (json?["results"] is JsonArray { Count: 1 } results && results[0]?["id"]?.GetValue<string>() is { } id)
                 {
-                    model[id] = results[0]!["memory"]!.GetValue<string>();
+                    // Mem0's add result carries the text as "memory" or under "data".
+                    model[id] = (results[0]!["memory"] ?? results[0]!["data"]?["memory"])?.GetValue<string>() ?? text;
                 }
                 else
                 {
