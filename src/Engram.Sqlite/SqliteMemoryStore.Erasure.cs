@@ -33,7 +33,18 @@ public sealed partial class SqliteMemoryStore
         ArgumentNullException.ThrowIfNull(batch);
         var erasure = new Erasure(scope);
         await WriteCoreAsync(batch, erasure, cancellationToken).ConfigureAwait(false);
-        var compacted = await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        // A reader in the middle of a snapshot keeps TRUNCATE from finishing; readers are short, so try a few times.
+        var compacted = false;
+        for (var attempt = 0; attempt < 10 && !compacted; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+
+            compacted = await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return new ErasureReceipt
         {
             MemoryIds = batch.Deletes,
