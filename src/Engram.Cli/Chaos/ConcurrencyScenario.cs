@@ -125,11 +125,27 @@ internal static class ConcurrencyScenario
 
     private static async Task<Dictionary<string, string>?> ListAsync(HttpClient http, string user, Counters counters, CancellationToken cancellationToken)
     {
-        var body = new JsonObject { ["filters"] = new JsonObject { ["user_id"] = user } };
-        var json = await SendAsync(http, HttpMethod.Post, "/v3/memories/?page=1&page_size=1000", body, counters, cancellationToken);
-        return json?["results"] is JsonArray results
-            ? results.ToDictionary(r => r!["id"]!.GetValue<string>(), r => r!["memory"]!.GetValue<string>(), StringComparer.Ordinal)
-            : null;
+        const int PageSize = 200;
+        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var page = 1; ; page++)
+        {
+            var body = new JsonObject { ["filters"] = new JsonObject { ["user_id"] = user } };
+            var json = await SendAsync(http, HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"/v3/memories/?page={page}&page_size={PageSize}"), body, counters, cancellationToken);
+            if (json?["results"] is not JsonArray results)
+            {
+                return null;
+            }
+
+            foreach (var result in results)
+            {
+                all[result!["id"]!.GetValue<string>()] = result["memory"]!.GetValue<string>();
+            }
+
+            if (results.Count < PageSize)
+            {
+                return all;
+            }
+        }
     }
 
     private static async Task<JsonObject?> SendAsync(
