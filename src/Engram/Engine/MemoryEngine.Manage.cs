@@ -168,10 +168,6 @@ public sealed partial class MemoryEngine
         while (true)
         {
             var page = await store.ListAsync(query, 0, DeleteBatchSize, cancellationToken).ConfigureAwait(false);
-            if (page.Items.Count == 0 && receipt is not null)
-            {
-                break;
-            }
 
             // Mem0 stops when it sees the same batch twice; a store that does not delete would otherwise loop forever.
             var ids = page.Items.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
@@ -180,18 +176,17 @@ public sealed partial class MemoryEngine
                 throw new MemoryStoreException("delete_all made no progress: the store returned the same memories twice.") { Store = store.Name, Operation = "delete_all" };
             }
 
-            // The scope's messages and event payloads are erased with the last page (or alone when there are no memories).
+            // The scope's messages and event payloads are erased with the last page: a short or empty one.
             var last = page.Items.Count < DeleteBatchSize;
             var next = await EraseItemsAsync(store, page.Items, last ? normalized : null, cancellationToken).ConfigureAwait(false);
             receipt = receipt is null ? next : receipt.Combine(next);
-            previous = ids;
             if (last)
             {
-                break;
+                return receipt;
             }
-        }
 
-        return receipt;
+            previous = ids;
+        }
     }
 
     /// <inheritdoc/>
