@@ -50,7 +50,7 @@ internal sealed class RetentionSweeper(
                 var receipt = await engine.ForProject(projectId).EraseExpiredAsync(cancellationToken);
                 if (receipt.Memories > 0)
                 {
-                    Log.ExpiredErased(logger, receipt.Memories, projectId);
+                    Log.ExpiredErased(logger, receipt.Memories, projectId, receipt.Compacted);
                 }
             }
         }
