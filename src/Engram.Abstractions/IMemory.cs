@@ -71,6 +71,37 @@ public interface IMemory
     /// <exception cref="MemoryValidationException">The scope is empty or invalid.</exception>
     Task<int> DeleteAllAsync(MemoryScope scope, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes a memory as <see cref="DeleteAsync"/> does and erases every copy of its text the store holds (history
+    /// text, source messages, event payloads, exports, entity links), then reports what was removed.
+    /// </summary>
+    /// <param name="memoryId">The memory id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The receipt. The default implementation (for implementations that predate erasure) only deletes and
+    /// reports the one memory.</returns>
+    /// <exception cref="ArgumentException"><paramref name="memoryId"/> is <see langword="null"/>, empty or whitespace.</exception>
+    /// <exception cref="MemoryNotFoundException">No memory has that id.</exception>
+    async Task<ErasureReceipt> EraseAsync(string memoryId, CancellationToken cancellationToken = default)
+    {
+        await DeleteAsync(memoryId, cancellationToken).ConfigureAwait(false);
+        return new ErasureReceipt { MemoryIds = [memoryId], ErasedAt = TimeProvider.System.GetUtcNow() };
+    }
+
+    /// <summary>
+    /// Deletes every memory of a scope as <see cref="DeleteAllAsync"/> does and erases every copy of their text, plus
+    /// the scope's raw messages and event payloads, then reports what was removed.
+    /// </summary>
+    /// <param name="scope">The scope; at least one identifier is required.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The receipt. The default implementation only deletes and reports no ids (it does not know them).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="scope"/> is <see langword="null"/>.</exception>
+    /// <exception cref="MemoryValidationException">The scope is empty or invalid.</exception>
+    async Task<ErasureReceipt> EraseAllAsync(MemoryScope scope, CancellationToken cancellationToken = default)
+    {
+        await DeleteAllAsync(scope, cancellationToken).ConfigureAwait(false);
+        return new ErasureReceipt { ErasedAt = TimeProvider.System.GetUtcNow() };
+    }
+
     /// <summary>Gets a memory's change history (Mem0 <c>history</c>), oldest first.</summary>
     /// <param name="memoryId">The memory id.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

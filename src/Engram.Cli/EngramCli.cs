@@ -100,6 +100,7 @@ internal static class EngramCli
         root.Subcommands.Add(GraphCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(McpCommand.Create(context));
+        root.Subcommands.Add(ChaosCommand.Create(context));
         root.Subcommands.Add(EventsCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(KeysCommand.Create(context));

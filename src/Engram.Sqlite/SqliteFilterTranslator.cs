@@ -198,6 +198,9 @@ internal sealed class SqliteFilterTranslator
         }
     }
 
+    /// <summary>The most values an <c>in</c> list may hold (SQLite binds one parameter per value; its limit is 32,766).</summary>
+    private const int MaxInItems = 10_000;
+
     private void AppendIn(ComparisonFilter filter, StringBuilder sql)
     {
         var items = filter.Value.ValueKind == JsonValueKind.Array ? [.. filter.Value.EnumerateArray()] : new List<JsonElement> { filter.Value };
@@ -221,17 +224,28 @@ internal sealed class SqliteFilterTranslator
             return;
         }
 
-        sql.Append('(');
-        for (var i = 0; i < items.Count; i++)
+        if (items.Count > MaxInItems)
         {
-            if (i > 0)
-            {
-                sql.Append(" OR ");
-            }
-
-            AppendPositive(filter with { Operator = FilterOperator.Eq, Value = items[i] }, sql);
+            throw new MemoryValidationException($"An 'in' list may hold at most {MaxInItems} values, not {items.Count}.", "filters");
         }
 
+        AppendAnyOf(filter, items, 0, items.Count, sql);
+    }
+
+    // A balanced OR tree: SQLite refuses expression trees deeper than 1,000, so a flat chain of a long list would fail.
+    private void AppendAnyOf(ComparisonFilter filter, List<JsonElement> items, int start, int end, StringBuilder sql)
+    {
+        if (end - start == 1)
+        {
+            AppendPositive(filter with { Operator = FilterOperator.Eq, Value = items[start] }, sql);
+            return;
+        }
+
+        var middle = start + ((end - start) / 2);
+        sql.Append('(');
+        AppendAnyOf(filter, items, start, middle, sql);
+        sql.Append(" OR ");
+        AppendAnyOf(filter, items, middle, end, sql);
         sql.Append(')');
     }
 

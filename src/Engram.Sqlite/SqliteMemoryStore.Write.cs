@@ -40,12 +40,15 @@ public sealed partial class SqliteMemoryStore
     /// <exception cref="ArgumentException">The project id is empty, or a vector lacks its model or does not have the model's dimension.</exception>
     /// <exception cref="MemoryNotFoundException">An update, supersession or delete names an id that is not in the project.</exception>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
-    public async Task WriteAsync(MemoryWriteBatch batch, CancellationToken cancellationToken = default)
+    public Task WriteAsync(MemoryWriteBatch batch, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(batch, erasure: null, cancellationToken);
+
+    private async Task WriteCoreAsync(MemoryWriteBatch batch, Erasure? erasure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentException.ThrowIfNullOrEmpty(batch.ProjectId, nameof(batch));
         var model = ValidateVectors(batch);
-        if (batch.IsEmpty)
+        if (batch.IsEmpty && erasure is null)
         {
             return;
         }
@@ -69,6 +72,11 @@ public sealed partial class SqliteMemoryStore
                 await writer.UpdateAsync(batch.Updates, cancellationToken).ConfigureAwait(false);
                 await writer.AppendLexicalAsync(batch.LexicalAppends, cancellationToken).ConfigureAwait(false);
                 await writer.SupersedeAsync(batch.Supersessions, cancellationToken).ConfigureAwait(false);
+                if (erasure is not null)
+                {
+                    await erasure.EraseCopiesAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+                }
+
                 await writer.DeleteAsync(batch.Deletes, cancellationToken).ConfigureAwait(false);
                 await writer.WriteHistoryAsync(batch.History, cancellationToken).ConfigureAwait(false);
                 await writer.RemoveOrphanEntitiesAsync(cancellationToken).ConfigureAwait(false);

@@ -65,7 +65,7 @@ public sealed partial class SqliteMemoryStore : IMemoryStore, IDisposable
         var synchronous = options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds}; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;");
+            $"PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds}; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;");
     }
 
     /// <inheritdoc/>
@@ -118,6 +118,7 @@ public sealed partial class SqliteMemoryStore : IMemoryStore, IDisposable
                 }
 
                 await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+                await EnableFullTextSecureDeleteAsync(connection, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (SqliteException ex)

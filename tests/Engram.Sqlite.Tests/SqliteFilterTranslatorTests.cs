@@ -1,3 +1,4 @@
+using System.Text.Json;
 using static Engram.Sqlite.Tests.TestData;
 
 namespace Engram.Sqlite.Tests;
@@ -178,6 +179,19 @@ public sealed class SqliteFilterTranslatorTests : IAsyncLifetime, IDisposable
 
         var ex = await Assert.ThrowsAsync<MemoryValidationException>(() => _store.ListAsync(Query(parsed), 0, 10));
         Assert.Equal("filters", ex.ParameterName);
+    }
+
+    [Fact]
+    public async Task ListAsync_LongInList_MatchesAndTooLongIsRejected()
+    {
+        // A flat OR chain of 2,000 values used to exceed SQLite's expression depth of 1,000 (a 500 over REST).
+        var values = Enumerable.Range(0, 5000).Select(i => $"nobody-{i}").Append("bob").ToList();
+        var page = await _store.ListAsync(Query(MemoryFilter.Parse($"{{\"user_id\":{{\"in\":{JsonSerializer.Serialize(values)}}}}}")), 0, 10);
+        var tooMany = MemoryFilter.Parse($"{{\"user_id\":{{\"in\":{JsonSerializer.Serialize(Enumerable.Range(0, 10_001).Select(i => $"u{i}"))}}}}}");
+
+        Assert.Equal(["m3"], page.Items.Select(i => i.Id));
+        var ex = await Assert.ThrowsAsync<MemoryValidationException>(() => _store.ListAsync(Query(tooMany), 0, 10));
+        Assert.Contains("at most 10000", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -100,6 +100,25 @@ public interface IMemoryStore
     /// <returns>The messages, oldest first.</returns>
     Task<IReadOnlyList<StoredMessage>> GetRecentMessagesAsync(string projectId, MemoryScope scope, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes a batch whose <see cref="MemoryWriteBatch.Deletes"/> are erasures: besides the rows, the store removes
+    /// every copy of their text it holds (history text, source messages, event payloads, exports, entity links) and,
+    /// when <paramref name="scope"/> is given, the scope's raw messages and event payloads, in the same transaction.
+    /// </summary>
+    /// <param name="batch">The batch (deletes plus their history rows).</param>
+    /// <param name="scope">The scope being erased (delete_all, entity deletion), or <see langword="null"/> for single ids.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>What was removed. The default implementation (stores that predate erasure) is <see cref="WriteAsync"/>
+    /// and reports only the memories.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="batch"/> is <see langword="null"/>.</exception>
+    /// <exception cref="MemoryNotFoundException">A delete names an id that is not in the project.</exception>
+    async Task<ErasureReceipt> EraseAsync(MemoryWriteBatch batch, MemoryScope? scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        return new ErasureReceipt { MemoryIds = batch.Deletes, ErasedAt = TimeProvider.System.GetUtcNow() };
+    }
+
     /// <summary>Deletes every memory, history row, message and entity of the project.</summary>
     /// <param name="projectId">The project (tenant) id.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

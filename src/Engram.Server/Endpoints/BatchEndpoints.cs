@@ -41,15 +41,16 @@ internal static class BatchEndpoints
     }
 
     /// <summary><c>DELETE /v1/batch/</c>: <c>{"memories": [{"memory_id"}]}</c>.</summary>
-    internal static async Task<Ok<MessageResponse>> DeleteAsync([FromBody] BatchWireRequest body, Tenant tenant, CancellationToken cancellationToken)
+    internal static async Task<Ok<ErasureMessageResponse>> DeleteAsync([FromBody] BatchWireRequest body, Tenant tenant, CancellationToken cancellationToken)
     {
         var entries = await ValidateAsync(body, tenant, cancellationToken);
+        var receipt = new ErasureReceipt();
         foreach (var entry in entries)
         {
-            await tenant.Memory.DeleteAsync(entry.Id, cancellationToken);
+            receipt = receipt.Combine(await tenant.Memory.EraseAsync(entry.Id, cancellationToken));
         }
 
-        return TypedResults.Ok(new MessageResponse($"Successfully deleted {entries.Count} memories"));
+        return TypedResults.Ok(new ErasureMessageResponse($"Successfully deleted {entries.Count} memories", receipt));
     }
 
     private static async Task<List<(string Id, BatchMemoryItem Item)>> ValidateAsync(BatchWireRequest body, Tenant tenant, CancellationToken cancellationToken)

@@ -60,10 +60,10 @@ internal static class EntityEndpoints
     }
 
     /// <summary><c>DELETE /v2/entities/{type}/{id}/</c>: deletes the entity's memories, each with a DELETE history row.</summary>
-    internal static async Task<Ok<MessageResponse>> DeleteAsync(string entityType, string entityId, Tenant tenant, CancellationToken cancellationToken)
+    internal static async Task<Ok<ErasureMessageResponse>> DeleteAsync(string entityType, string entityId, Tenant tenant, CancellationToken cancellationToken)
     {
         var kind = WireMapper.ParseKind(entityType);
-        await tenant.Memory.DeleteAllAsync(WireMapper.ScopeOf(kind, entityId), cancellationToken);
-        return TypedResults.Ok(new MessageResponse("Entity deleted successfully."));
+        var receipt = await tenant.Memory.EraseAllAsync(WireMapper.ScopeOf(kind, entityId), cancellationToken);
+        return TypedResults.Ok(new ErasureMessageResponse("Entity deleted successfully.", receipt));
     }
 }

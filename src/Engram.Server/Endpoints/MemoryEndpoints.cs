@@ -113,10 +113,10 @@ internal static class MemoryEndpoints
     }
 
     /// <summary><c>DELETE /v1/memories/{id}/</c>.</summary>
-    internal static async Task<Ok<MessageResponse>> DeleteAsync(string memoryId, Tenant tenant, CancellationToken cancellationToken)
+    internal static async Task<Ok<ErasureMessageResponse>> DeleteAsync(string memoryId, Tenant tenant, CancellationToken cancellationToken)
     {
-        await tenant.Memory.DeleteAsync(WireParsing.MemoryId(memoryId), cancellationToken);
-        return TypedResults.Ok(new MessageResponse("Memory deleted successfully!"));
+        var receipt = await tenant.Memory.EraseAsync(WireParsing.MemoryId(memoryId), cancellationToken);
+        return TypedResults.Ok(new ErasureMessageResponse("Memory deleted successfully!", receipt));
     }
 
     /// <summary><c>GET /v1/memories/{id}/history/</c>: the rows with the source messages as <c>input</c>; empty for an unknown id.</summary>
@@ -163,7 +163,7 @@ internal static class MemoryEndpoints
     /// <c>DELETE /v1/memories/?user_id=…&amp;agent_id=…&amp;app_id=…&amp;run_id=…</c>: deletes every memory of the scope (each
     /// with a DELETE history row). <c>*</c> means "any value of that kind"; at least one parameter is required.
     /// </summary>
-    internal static async Task<Ok<MessageResponse>> DeleteAllAsync(
+    internal static async Task<Ok<ErasureMessageResponse>> DeleteAllAsync(
         [FromQuery(Name = "user_id")] string? userId,
         [FromQuery(Name = "agent_id")] string? agentId,
         [FromQuery(Name = "app_id")] string? appId,
@@ -173,12 +173,12 @@ internal static class MemoryEndpoints
         CancellationToken cancellationToken)
     {
         runId ??= sessionId;
-        await DeleteScopeAsync(tenant, userId, agentId, appId, runId, cancellationToken);
-        return TypedResults.Ok(new MessageResponse("Memories deleted successfully!"));
+        var receipt = await DeleteScopeAsync(tenant, userId, agentId, appId, runId, cancellationToken);
+        return TypedResults.Ok(new ErasureMessageResponse("Memories deleted successfully!", receipt));
     }
 
     /// <summary>Deletes a scope; a <c>*</c> value matches every memory that has that kind of identifier.</summary>
-    internal static async Task<int> DeleteScopeAsync(Tenant tenant, string? userId, string? agentId, string? appId, string? runId, CancellationToken cancellationToken)
+    internal static async Task<ErasureReceipt> DeleteScopeAsync(Tenant tenant, string? userId, string? agentId, string? appId, string? runId, CancellationToken cancellationToken)
     {
         string?[] values = [userId, agentId, appId, runId];
         if (values.All(string.IsNullOrWhiteSpace))
@@ -189,7 +189,7 @@ internal static class MemoryEndpoints
 
         if (!values.Any(v => v == "*"))
         {
-            return await tenant.Memory.DeleteAllAsync(new MemoryScope { UserId = userId, AgentId = agentId, AppId = appId, RunId = runId }, cancellationToken);
+            return await tenant.Memory.EraseAllAsync(new MemoryScope { UserId = userId, AgentId = agentId, AppId = appId, RunId = runId }, cancellationToken);
         }
 
         FilterFieldKind[] kinds = [FilterFieldKind.UserId, FilterFieldKind.AgentId, FilterFieldKind.AppId, FilterFieldKind.RunId];
@@ -206,14 +206,14 @@ internal static class MemoryEndpoints
         }
 
         var filter = MemoryFilter.AllOf(conditions);
-        var deleted = 0;
+        var receipt = new ErasureReceipt();
         while (true)
         {
             var page = await tenant.Memory.ListAsync(
                 new ListMemoriesRequest { Filter = filter, PageSize = 1000, ShowExpired = true, LatestOnly = false }, cancellationToken);
             if (page.Items.Count == 0)
             {
-                return deleted;
+                return receipt;
             }
 
             var progressed = false;
@@ -221,8 +221,7 @@ internal static class MemoryEndpoints
             {
                 try
                 {
-                    await tenant.Memory.DeleteAsync(item.Id, cancellationToken);
-                    deleted++;
+                    receipt = receipt.Combine(await tenant.Memory.EraseAsync(item.Id, cancellationToken));
                     progressed = true;
                 }
                 catch (MemoryNotFoundException)
@@ -233,7 +232,7 @@ internal static class MemoryEndpoints
 
             if (!progressed)
             {
-                return deleted;
+                return receipt;
             }
         }
     }

@@ -113,6 +113,10 @@ public static class EngramServerBuilderExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<WebhookDeliveryWorker>();
 
+        // Retention: expired memories are erased on a schedule (Engram:Retention).
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<RetentionSweeper>();
+
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Engram — Mem0-compatible REST API";

@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "The event queue is full; event {EventId} will be picked up by the next store scan")]
     public static partial void QueueFull(ILogger logger, string eventId);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Retention: erased {Count} expired memories of project {ProjectId} (files compacted: {Compacted})")]
+    public static partial void ExpiredErased(ILogger logger, int count, string projectId, bool compacted);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Retention sweep failed; retrying at the next interval")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
 }

@@ -42,6 +42,7 @@ namespace Engram.Server;
 [JsonSerializable(typeof(IReadOnlyList<AddResultResponse>))]
 [JsonSerializable(typeof(LegacyAddResultsResponse))]
 [JsonSerializable(typeof(MessageResponse))]
+[JsonSerializable(typeof(ErasureMessageResponse))]
 [JsonSerializable(typeof(PingResponse))]
 [JsonSerializable(typeof(IReadOnlyList<HistoryResponse>))]
 [JsonSerializable(typeof(EntitiesResponse))]

@@ -61,9 +61,22 @@ internal static class WireParsing
     public static MemoryFilter? Filters(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Undefined or JsonValueKind.Null => null,
-        JsonValueKind.Object => MemoryFilter.Parse(value),
+        JsonValueKind.Object => ParseFilterObject(value),
         _ => throw new MemoryValidationException("filters must be a JSON object, for example {\"user_id\": \"alice\"}.", "filters"),
     };
+
+    // System.Text.Json throws InvalidOperationException for a string holding an escaped lone surrogate ("\ud800").
+    private static MemoryFilter ParseFilterObject(JsonElement value)
+    {
+        try
+        {
+            return MemoryFilter.Parse(value);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new MemoryValidationException($"filters hold a string that is not valid UTF-16: {ex.Message}", "filters");
+        }
+    }
 
     /// <summary>Reads the scope ids that an add request carries inside <c>filters</c> (the Python client may put them there).</summary>
     public static MemoryScope ScopeFromFilters(JsonElement filters)

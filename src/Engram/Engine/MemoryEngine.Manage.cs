@@ -131,18 +131,31 @@ public sealed partial class MemoryEngine
     }
 
     /// <inheritdoc/>
-    public async Task DeleteAsync(string memoryId, CancellationToken cancellationToken = default)
+    /// <remarks>An erasure: see <see cref="EraseAsync"/>.</remarks>
+    public async Task DeleteAsync(string memoryId, CancellationToken cancellationToken = default) =>
+        await EraseAsync(memoryId, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    /// <remarks>An erasure: see <see cref="EraseAllAsync"/>.</remarks>
+    public async Task<int> DeleteAllAsync(MemoryScope scope, CancellationToken cancellationToken = default) =>
+        (await EraseAllAsync(scope, cancellationToken).ConfigureAwait(false)).Memories;
+
+    /// <inheritdoc/>
+    /// <remarks>The DELETE history row records the event without the text; the store erases the other copies
+    /// (<see cref="IMemoryStore.EraseAsync"/>).</remarks>
+    public async Task<ErasureReceipt> EraseAsync(string memoryId, CancellationToken cancellationToken = default)
     {
         RequestValidation.ValidateMemoryId(memoryId, nameof(memoryId));
         using var activity = EngramTelemetry.Start("memory.delete", _projectId);
         var store = await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false);
         var existing = await store.GetAsync(_projectId, memoryId, cancellationToken).ConfigureAwait(false)
             ?? throw new MemoryNotFoundException(memoryId);
-        await DeleteItemsAsync(store, [existing], cancellationToken).ConfigureAwait(false);
+        return await EraseItemsAsync(store, [existing], null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public async Task<int> DeleteAllAsync(MemoryScope scope, CancellationToken cancellationToken = default)
+    /// <remarks>Pages of at most 1,000 memories, one transaction each; the receipt adds them up.</remarks>
+    public async Task<ErasureReceipt> EraseAllAsync(MemoryScope scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         using var activity = EngramTelemetry.Start("memory.delete_all", _projectId);
@@ -150,15 +163,11 @@ public sealed partial class MemoryEngine
         var store = await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false);
         var query = new MemoryQuery { ProjectId = _projectId, Filter = RequestValidation.ScopeFilter(normalized) };
 
-        var deleted = 0;
+        ErasureReceipt? receipt = null;
         HashSet<string>? previous = null;
         while (true)
         {
             var page = await store.ListAsync(query, 0, DeleteBatchSize, cancellationToken).ConfigureAwait(false);
-            if (page.Items.Count == 0)
-            {
-                break;
-            }
 
             // Mem0 stops when it sees the same batch twice; a store that does not delete would otherwise loop forever.
             var ids = page.Items.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
@@ -167,12 +176,17 @@ public sealed partial class MemoryEngine
                 throw new MemoryStoreException("delete_all made no progress: the store returned the same memories twice.") { Store = store.Name, Operation = "delete_all" };
             }
 
-            await DeleteItemsAsync(store, page.Items, cancellationToken).ConfigureAwait(false);
-            deleted += page.Items.Count;
+            // The scope's messages and event payloads are erased with the last page: a short or empty one.
+            var last = page.Items.Count < DeleteBatchSize;
+            var next = await EraseItemsAsync(store, page.Items, last ? normalized : null, cancellationToken).ConfigureAwait(false);
+            receipt = receipt is null ? next : receipt.Combine(next);
+            if (last)
+            {
+                return receipt;
+            }
+
             previous = ids;
         }
-
-        return deleted;
     }
 
     /// <inheritdoc/>
@@ -193,7 +207,7 @@ public sealed partial class MemoryEngine
         Log.ProjectReset(_core.Logger, _projectId);
     }
 
-    private async Task DeleteItemsAsync(IMemoryStore store, IReadOnlyList<MemoryItem> items, CancellationToken cancellationToken)
+    private async Task<ErasureReceipt> EraseItemsAsync(IMemoryStore store, IReadOnlyList<MemoryItem> items, MemoryScope? scope, CancellationToken cancellationToken)
     {
         var now = _core.Time.GetUtcNow();
         var history = items.Select(i => new MemoryHistoryEntry
@@ -201,16 +215,17 @@ public sealed partial class MemoryEngine
             Id = NewId(),
             MemoryId = i.Id,
             Event = MemoryEventType.Delete,
-            OldMemory = i.Memory,
             CreatedAt = now,
             IsDeleted = true,
             ActorId = i.ActorId,
             Role = i.Role,
         }).ToList();
 
-        await store.WriteAsync(
+        var receipt = await store.EraseAsync(
             new MemoryWriteBatch { ProjectId = _projectId, Deletes = items.Select(i => i.Id).ToList(), History = history },
+            scope,
             cancellationToken).ConfigureAwait(false);
         Log.MemoriesDeleted(_core.Logger, items.Count);
+        return receipt;
     }
 }

@@ -1,0 +1,48 @@
+namespace Engram.Server;
+
+/// <summary>
+/// The erasure receipt a delete adds next to Mem0's <c>message</c>: <c>{"memories", "memory_ids", "history_entries_redacted",
+/// "messages_deleted", "events_redacted", "entity_links_removed", "exports_deleted", "compacted", "erased_at"}</c>.
+/// </summary>
+internal sealed record ErasureResponse
+{
+    public required int Memories { get; init; }
+
+    public required IReadOnlyList<string> MemoryIds { get; init; }
+
+    public required int HistoryEntriesRedacted { get; init; }
+
+    public required int MessagesDeleted { get; init; }
+
+    public required int EventsRedacted { get; init; }
+
+    public required int EntityLinksRemoved { get; init; }
+
+    public required int ExportsDeleted { get; init; }
+
+    public required bool Compacted { get; init; }
+
+    public required DateTimeOffset ErasedAt { get; init; }
+
+    public static ErasureResponse From(ErasureReceipt receipt) => new()
+    {
+        Memories = receipt.Memories,
+        MemoryIds = receipt.MemoryIds,
+        HistoryEntriesRedacted = receipt.HistoryEntriesRedacted,
+        MessagesDeleted = receipt.MessagesDeleted,
+        EventsRedacted = receipt.EventsRedacted,
+        EntityLinksRemoved = receipt.EntityLinksRemoved,
+        ExportsDeleted = receipt.ExportsDeleted,
+        Compacted = receipt.Compacted,
+        ErasedAt = receipt.ErasedAt,
+    };
+}
+
+/// <summary>A delete's answer: Mem0's <c>{"message": "..."}</c> plus the additive <c>erasure</c> receipt.</summary>
+internal sealed record ErasureMessageResponse(string Message, ErasureResponse Erasure)
+{
+    public ErasureMessageResponse(string message, ErasureReceipt receipt)
+        : this(message, ErasureResponse.From(receipt))
+    {
+    }
+}

@@ -1,0 +1,142 @@
+using Microsoft.Data.Sqlite;
+
+namespace Engram.Reliability.Tests;
+
+/// <summary>Guarantee 5: delete, delete_all and entity deletion leave no byte of the erased text in any database file.</summary>
+public sealed class ErasureTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task DeleteDeleteAllAndEntityDeletion_LeaveNoCopyOfTheTextInAnyDatabaseFile()
+    {
+        await using var serve = await Serve.StartAsync(_temp);
+        using var http = serve.CreateClient();
+        var data = _temp.Combine("data");
+
+        // One text per way to erase; each goes through an async add (event payload, raw message) and an update (history).
+        string[] secrets = ["Quetzalbyone", "Marzipantwo", "Obsidianthree"];
+        string[] users = ["erase-by-id", "erase-by-scope", "erase-entity"];
+        const string Kept = "Keptcontrolword";
+        for (var i = 0; i < secrets.Length; i++)
+        {
+            await AddAsyncAndWaitAsync(http, users[i], $"Remember token {secrets[i]} for me");
+            var id = await Serve.AddAsync(http, users[i], $"My locker holds {secrets[i]}x");
+            var (status, _, body) = await Serve.SendAsync(http, HttpMethod.Put, $"/v1/memories/{id}/", $$"""{"text":"The locker holds {{secrets[i]}}y now"}""");
+            Assert.True(status == HttpStatusCode.OK, body);
+        }
+
+        await Serve.AddAsync(http, "keeper", $"Remember the {Kept} please");
+        var erasedIds = await ListIdsAsync(http, users[0]);
+        foreach (var secret in secrets)
+        {
+            Assert.True(Serve.CountInDatabaseFiles(data, secret) > 0, $"{secret} should be stored before erasure");
+        }
+
+        // delete by id, delete_all of a scope, entity deletion.
+        var receipts = new List<JsonNode>();
+        foreach (var id in erasedIds)
+        {
+            var (status, json, body) = await Serve.SendAsync(http, HttpMethod.Delete, $"/v1/memories/{id}/");
+            Assert.True(status == HttpStatusCode.OK, body);
+            Assert.Equal("Memory deleted successfully!", json!["message"]!.GetValue<string>());
+            receipts.Add(json["erasure"]!);
+        }
+
+        var scope = await Serve.SendAsync(http, HttpMethod.Delete, $"/v1/memories/?user_id={users[1]}");
+        var entity = await Serve.SendAsync(http, HttpMethod.Delete, $"/v2/entities/user/{users[2]}/");
+        Assert.Equal(HttpStatusCode.OK, scope.Status);
+        Assert.Equal(HttpStatusCode.OK, entity.Status);
+        receipts.Add(scope.Json!["erasure"]!);
+        receipts.Add(entity.Json!["erasure"]!);
+
+        foreach (var secret in secrets)
+        {
+            Assert.Equal(0, Serve.CountInDatabaseFiles(data, secret));
+        }
+
+        Assert.True(Serve.CountInDatabaseFiles(data, Kept) > 0, "the kept memory must still be on disk (the scan sees stored text)");
+        Assert.Equal(2, receipts.Take(2).Sum(r => r["memories"]!.GetValue<int>()));
+        Assert.Equal(2, scope.Json!["erasure"]!["memories"]!.GetValue<int>());
+        Assert.Equal(2, entity.Json!["erasure"]!["memories"]!.GetValue<int>());
+        Assert.All(receipts, r => Assert.True(r["compacted"]!.GetValue<bool>()));
+        Assert.True(receipts.Sum(r => r["history_entries_redacted"]!.GetValue<int>()) >= 6);
+        Assert.True(receipts.Sum(r => r["messages_deleted"]!.GetValue<int>()) >= 6);
+        Assert.True(receipts.Sum(r => r["events_redacted"]!.GetValue<int>()) >= 3);
+        Assert.NotNull(receipts[0]["erased_at"]);
+
+        // History rows stay (the events happened) but carry no text.
+        var history = await Serve.SendAsync(http, HttpMethod.Get, $"/v1/memories/{erasedIds[0]}/history/");
+        var rows = history.Json!.AsArray();
+        Assert.Contains(rows, r => r!["event"]!.GetValue<string>() == "DELETE");
+        Assert.All(rows, r => Assert.True(r!["old_memory"] is null && r["new_memory"] is null));
+
+        await serve.StopAsync();
+        foreach (var secret in secrets)
+        {
+            Assert.Equal(0, Serve.CountInDatabaseFiles(data, secret));
+        }
+
+        Assert.Equal("ok", await IntegrityAsync(data));
+    }
+
+    [Fact]
+    public async Task ExpiredMemories_AreErasedByTheRetentionSweeper()
+    {
+        await using var serve = await Serve.StartAsync(_temp, new Dictionary<string, string> { ["Engram__Retention__SweepInterval"] = "00:00:01", ["ENGRAM_LOG_LEVEL"] = "Information" });
+        using var http = serve.CreateClient();
+        var data = _temp.Combine("data");
+        await Serve.AddAsync(http, "retention", "The expired word is Pumpernickelfour", ""","expiration_date":"2020-01-01" """);
+        await Serve.AddAsync(http, "retention", "The living word is Sassafrasfive", ""","expiration_date":"2999-01-01" """);
+
+        // The row and its copies (history text, source message) go; the sweeper erases, it does not only hide.
+        const string Copies = "SELECT (SELECT count(*) FROM memories WHERE memory LIKE '%Pumpernickelfour%') + (SELECT count(*) FROM history WHERE new_memory LIKE '%Pumpernickelfour%') + (SELECT count(*) FROM messages WHERE content LIKE '%Pumpernickelfour%');";
+        for (var i = 0; i < 600 && await ScalarAsync(data, Copies) > 0; i++)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(await ScalarAsync(data, Copies) == 0, serve.Output);
+        Assert.Equal(1, await ScalarAsync(data, "SELECT count(*) FROM memories WHERE memory LIKE '%Sassafrasfive%';"));
+        Assert.Contains("Retention: erased 1 expired memories", serve.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task AddAsyncAndWaitAsync(HttpClient http, string userId, string text)
+    {
+        var (status, json, body) = await Serve.SendAsync(http, HttpMethod.Post, "/v3/memories/add/",
+            $$"""{"messages":[{"role":"user","content":{{JsonSerializer.Serialize(text)}}}],"user_id":"{{userId}}"}""");
+        Assert.True(status == HttpStatusCode.OK, body);
+        var eventId = json!["event_id"]!.GetValue<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while ((await Serve.SendAsync(http, HttpMethod.Get, $"/v1/event/{eventId}/")).Json!["status"]!.GetValue<string>() != "SUCCEEDED")
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    private static async Task<List<string>> ListIdsAsync(HttpClient http, string userId)
+    {
+        var (_, json, _) = await Serve.SendAsync(http, HttpMethod.Post, "/v3/memories/", $$$"""{"filters":{"user_id":"{{{userId}}}"}}""");
+        return json!["results"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ToList();
+    }
+
+    private static async Task<long> ScalarAsync(string data, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "engram.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<string?> IntegrityAsync(string data)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "engram.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check;";
+        return (string?)await command.ExecuteScalarAsync();
+    }
+}
