@@ -15,7 +15,8 @@ public sealed partial class SqliteMemoryStore
     /// <remarks>
     /// <para>In the batch's transaction, before the rows go: history rows of each memory keep their event, time and
     /// actor but lose <c>old_memory</c>/<c>new_memory</c>; the memory's source messages are deleted; finished add
-    /// events that produced it get an empty <c>messages</c> payload and blank result text; exports naming it are
+    /// events that produced it get an empty <c>messages</c> payload and blank result text, and so do its webhook deliveries
+    /// (counted with the events); exports naming it are
     /// deleted; its entity links go with the row (cascade) and entities left without links are removed; the FTS5
     /// index drops its terms (the table runs with FTS5 <c>secure-delete</c>). With a <paramref name="scope"/>, the
     /// scope's remaining raw messages and the payloads of its events are erased too.</para>
@@ -121,6 +122,12 @@ public sealed partial class SqliteMemoryStore
                 """,
                 "DELETE FROM exports WHERE project_id = @project AND instr(data, @id) > 0;",
                 "SELECT count(*) FROM memory_entities me JOIN memories m ON m.seq = me.memory_seq WHERE m.project_id = @project AND m.id = @id;",
+                // Webhook deliveries (pending or done) that carry the memory's text lose it.
+                """
+                UPDATE webhook_outbox SET payload = json_set(payload, '$.event_details.data.memory', '')
+                WHERE project_id = @project AND json_extract(payload, '$.event_details.id') = @id
+                    AND coalesce(json_extract(payload, '$.event_details.data.memory'), '') <> '';
+                """,
             ];
 
             foreach (var id in batch.Deletes)
@@ -140,7 +147,7 @@ public sealed partial class SqliteMemoryStore
 
                 MessagesDeleted += counts[0];
                 HistoryEntriesRedacted += counts[1];
-                EventsRedacted += counts[2];
+                EventsRedacted += counts[2] + counts[5];
                 ExportsDeleted += counts[3];
                 EntityLinksRemoved += counts[4];
             }

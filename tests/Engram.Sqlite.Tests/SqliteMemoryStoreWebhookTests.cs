@@ -65,6 +65,31 @@ public sealed class SqliteMemoryStoreWebhookTests : IDisposable
     }
 
     [Fact]
+    public async Task Erase_BlanksTheMemoryTextOfItsDeliveries_AndQueuesATextlessDelete()
+    {
+        var store = _db.Open(timeProvider: _clock);
+        var hook = await store.CreateWebhookAsync(Hook("all", WebhookEventTypes.All));
+        await store.WriteAsync(Inserts(Record("m1", "Likes tea"), Record("m2", "Likes coffee")) with
+        {
+            History = [History("h1", "m1", MemoryEventType.Add, T0, newMemory: "Likes tea"), History("h2", "m2", MemoryEventType.Add, T0, newMemory: "Likes coffee")],
+        });
+
+        var receipt = await store.EraseAsync(
+            new MemoryWriteBatch { ProjectId = Project, Deletes = ["m1"], History = [History("h3", "m1", MemoryEventType.Delete, T0)] },
+            scope: null);
+
+        var deliveries = await store.ListDeliveriesAsync(Project, hook.Id);
+        Assert.Equal(1, receipt.EventsRedacted);
+        Assert.Equal(
+            [
+                """{"event_details":{"id":"m1","data":{"memory":""},"event":"ADD"}}""",
+                """{"event_details":{"id":"m2","data":{"memory":"Likes coffee"},"event":"ADD"}}""",
+                """{"event_details":{"id":"m1","data":{"memory":null},"event":"DELETE"}}""",
+            ],
+            deliveries.Select(d => d.Payload));
+    }
+
+    [Fact]
     public async Task Write_ThatFails_QueuesNothing()
     {
         var store = _db.Open(timeProvider: _clock);

@@ -23,7 +23,7 @@ public sealed record ErasureReceipt
     /// <summary>Gets the number of raw messages removed (the memories' sources and, for a scope, the scope's messages).</summary>
     public int MessagesDeleted { get; init; }
 
-    /// <summary>Gets the number of asynchronous add events whose payload messages and result text were blanked.</summary>
+    /// <summary>Gets the number of asynchronous add events whose payload messages and result text were blanked, plus the webhook deliveries whose memory text was blanked.</summary>
     public int EventsRedacted { get; init; }
 
     /// <summary>Gets the number of memory-to-entity links removed.</summary>

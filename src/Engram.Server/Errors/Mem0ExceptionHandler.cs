@@ -55,6 +55,7 @@ internal sealed class Mem0ExceptionHandler(
         MemoryValidationException validation => (StatusCodes.Status400BadRequest, validation.Message),
         MemoryNotFoundException notFound => (StatusCodes.Status404NotFound, notFound.Message),
         MemoryStoreException { IsTransient: true } => (StatusCodes.Status503ServiceUnavailable, "The store is busy; retry shortly."),
+        NotSupportedException notSupported => (StatusCodes.Status501NotImplemented, notSupported.Message),
         OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
         _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred; see the server log."),
     };

@@ -111,7 +111,8 @@ public static class EngramServerBuilderExtensions
 
         // Webhooks: the outbox is written by the store with each memory change; this worker delivers it.
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHostedService<WebhookDeliveryWorker>();
+        services.AddHostedService(provider => new WebhookDeliveryWorker(
+            provider, provider.GetRequiredService<IOptions<WebhookOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<WebhookDeliveryWorker>>()));
 
         // Retention: expired memories are erased on a schedule (Engram:Retention).
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -207,7 +208,7 @@ public static class EngramServerBuilderExtensions
     private static T StoreFeature<T>(IServiceProvider provider)
         where T : class =>
         provider.GetRequiredService<IMemoryStore>() as T
-            ?? throw new InvalidOperationException($"The registered {nameof(IMemoryStore)} does not implement {typeof(T).Name}, which the server needs; register one explicitly.");
+            ?? throw new NotSupportedException($"The configured store does not implement {typeof(T).Name}; this feature needs a store that does (the SQLite store implements every feature).");
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

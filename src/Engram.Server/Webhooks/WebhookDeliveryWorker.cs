@@ -20,14 +20,25 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
 
-    private readonly IWebhookStore _store;
+    private readonly IWebhookStore? _store;
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookDeliveryWorker> _logger;
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    public WebhookDeliveryWorker(IWebhookStore store, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDeliveryWorker> logger)
+    /// <summary>Creates the worker from the services: without a store that implements <see cref="IWebhookStore"/> (the
+    /// PostgreSQL store) it logs that webhooks are off and delivers nothing.</summary>
+    /// <param name="services">The services; the store is resolved from them.</param>
+    /// <param name="options">The delivery options.</param>
+    /// <param name="time">The clock for leases and backoff.</param>
+    /// <param name="logger">The logger.</param>
+    public WebhookDeliveryWorker(IServiceProvider services, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDeliveryWorker> logger)
+        : this(TryResolve(services), options, time, logger)
+    {
+    }
+
+    public WebhookDeliveryWorker(IWebhookStore? store, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDeliveryWorker> logger)
     {
         _store = store;
         _options = options.Value;
@@ -67,6 +78,12 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (_store is null)
+        {
+            LogUnsupported(_logger);
+            return;
+        }
+
         var poll = TimeSpan.FromMilliseconds(_options.PollMilliseconds);
         try
         {
@@ -97,7 +114,7 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
         {
             var now = _time.GetUtcNow();
             var lease = now + Lease();
-            var due = await _store.ClaimDueDeliveriesAsync(now, lease, _options.BatchSize, cancellationToken);
+            var due = await (_store ?? throw new NotSupportedException("The configured store does not implement IWebhookStore.")).ClaimDueDeliveriesAsync(now, lease, _options.BatchSize, cancellationToken);
             if (due.Count == 0)
             {
                 return;
@@ -125,7 +142,7 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
                 cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                await _store.CompleteDeliveryAsync(delivery.Id, WebhookDeliveryStatus.Delivered, delivery.Attempts, _time.GetUtcNow(), null, CancellationToken.None);
+                await _store!.CompleteDeliveryAsync(delivery.Id, WebhookDeliveryStatus.Delivered, delivery.Attempts, _time.GetUtcNow(), null, CancellationToken.None);
                 LogDelivered(_logger, delivery.Id, delivery.WebhookId, (int)response.StatusCode);
                 return;
             }
@@ -140,7 +157,7 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
         var attempts = delivery.Attempts + 1;
         var failed = attempts >= _options.MaxAttempts;
         var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, _options.RetryDelayMilliseconds * Math.Pow(2, attempts)));
-        await _store.CompleteDeliveryAsync(
+        await _store!.CompleteDeliveryAsync(
             delivery.Id,
             failed ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending,
             attempts,
@@ -176,6 +193,21 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to webhook {WebhookId} failed (round {Attempts}: {Error}); given up: {GivenUp}.")]
     private static partial void LogFailed(ILogger logger, long deliveryId, long webhookId, int attempts, string error, bool givenUp);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhooks are off: the configured store does not implement IWebhookStore.")]
+    private static partial void LogUnsupported(ILogger logger);
+
+    private static IWebhookStore? TryResolve(IServiceProvider services)
+    {
+        try
+        {
+            return services.GetService<IWebhookStore>();
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The webhook outbox could not be read; retrying at the next poll.")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception);
