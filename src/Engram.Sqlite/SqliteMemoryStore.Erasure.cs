@@ -59,7 +59,12 @@ public sealed partial class SqliteMemoryStore
         };
     }
 
-    /// <summary>Runs <c>PRAGMA wal_checkpoint(TRUNCATE)</c>.</summary>
+    /// <summary>
+    /// Runs <c>PRAGMA wal_checkpoint(TRUNCATE)</c> without waiting: a TRUNCATE checkpoint holds the write lock while it
+    /// waits for readers, so with the connection's busy timeout it would keep other writers (event rows, other
+    /// processes) waiting until theirs ran out ("database is locked"). With <c>busy_timeout = 0</c> it gives up at once
+    /// when a reader is active, and the caller tries again shortly.
+    /// </summary>
     /// <returns><see langword="true"/> when the whole WAL was copied back and truncated.</returns>
     private async Task<bool> CheckpointAsync(CancellationToken cancellationToken)
     {
@@ -69,12 +74,27 @@ public sealed partial class SqliteMemoryStore
             var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
+                await ScalarAsync(connection, "PRAGMA busy_timeout = 0;", cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) == 0;
+                    using var command = connection.CreateCommand();
+                    command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                    var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) == 0;
+                    }
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED)
+                {
+                    return false;
+                }
+                finally
+                {
+                    // The connection goes back to the pool: restore its busy timeout (and the other connection settings).
+                    using var restore = connection.CreateCommand();
+                    restore.CommandText = _connectionPragmas;
+                    await restore.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }

@@ -430,6 +430,9 @@ public sealed partial class SqliteMemoryStore : IEventStore
                     return await body(connection).ConfigureAwait(false);
                 }
 
+                // In-process writers queue on the write gate (first come, first served) rather than on SQLite's busy
+                // handler, which polls and can starve a writer past its busy timeout ("database is locked") under load.
+                using var writeGate = await EnterWriteGateAsync(cancellationToken).ConfigureAwait(false);
                 using var transaction = connection.BeginTransaction(deferred: false);
                 var result = await body(connection).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
