@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Engram;
 
 /// <content>Graph memory: relations extracted on add, relations around a query on search, an entity's neighbourhood.</content>
@@ -78,6 +80,70 @@ public sealed partial class MemoryEngine
     /// the scope's user), ranked by how many query stems they share, then newest first; at most 5. Without an explicit
     /// scope (a search by filters), only relations of the memories found are returned, so the filters hold.
     /// </summary>
+    /// <summary>
+    /// The graph signal (<see cref="RetrievalOptions.UseGraph"/>): memories whose live relations name an entity of the
+    /// query score 1, memories of relations that name the other end of those score 0.5 (one hop). Relations are matched
+    /// by scope only, so the search's filter, expiry and supersession decide (one filtered list query) which of them join
+    /// the candidates.
+    /// </summary>
+    private async Task AddGraphCandidatesAsync(
+        IGraphStore graph, IMemoryStore store, MemoryQuery query, MemoryScope? scope, string text, int pool, Dictionary<string, CandidateSignals> candidates, CancellationToken cancellationToken)
+    {
+        scope = scope is { IsEmpty: false } ? scope : null;
+        var entities = QueryEntities(text);
+        if (entities.Count == 0)
+        {
+            return;
+        }
+
+        var direct = await graph.GetRelationsAsync(_projectId, scope, entities, includeInvalidated: false, RelationScanLimit, cancellationToken).ConfigureAwait(false);
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var relation in direct)
+        {
+            scores[relation.MemoryId] = 1.0;
+        }
+
+        var neighbours = direct.SelectMany(r => new[] { r.Source, r.Destination }).Where(e => !entities.Contains(e)).ToHashSet(StringComparer.Ordinal);
+        if (neighbours.Count > 0)
+        {
+            foreach (var relation in await graph.GetRelationsAsync(_projectId, scope, neighbours, includeInvalidated: false, RelationScanLimit, cancellationToken).ConfigureAwait(false))
+            {
+                scores.TryAdd(relation.MemoryId, 0.5);
+            }
+        }
+
+        if (scores.Count == 0)
+        {
+            return;
+        }
+
+        var ids = scores.OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal).Take(pool).Select(s => s.Key).ToList();
+        MemoryFilter byId = new ComparisonFilter(FilterField.Of(FilterFieldKind.Id), FilterOperator.In, JsonSerializer.SerializeToElement(ids));
+        var allowed = await store.ListAsync(query with { Filter = query.Filter is { } filter ? new AndFilter([filter, byId]) : byId }, 0, ids.Count, cancellationToken).ConfigureAwait(false);
+        var allowedIds = allowed.Items.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        var rank = 0;
+        foreach (var id in ids.Where(allowedIds.Contains))
+        {
+            if (!candidates.TryGetValue(id, out var candidate))
+            {
+                candidate = new CandidateSignals(id);
+                candidates[id] = candidate;
+            }
+
+            candidate.Graph = scores[id];
+            candidate.GraphRank = ++rank;
+        }
+    }
+
+    /// <summary>The query's entity names as the graph stores them: its content words and the entities it names.</summary>
+    private HashSet<string> QueryEntities(string query)
+    {
+        var entities = RuleBasedRelationExtractor.Normalize(query).Split('_', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => !EnglishStopWords.Words.Contains(w)).ToHashSet(StringComparer.Ordinal);
+        entities.UnionWith(_core.Entities.Extract(query, []).Select(e => RuleBasedRelationExtractor.Normalize(e.Name)));
+        return entities;
+    }
+
     private async Task<IReadOnlyList<GraphRelation>> SearchRelationsAsync(string query, MemoryScope? scope, HashSet<string> hitIds, CancellationToken cancellationToken)
     {
         scope = scope is { IsEmpty: false } ? scope : null;
@@ -86,9 +152,7 @@ public sealed partial class MemoryEngine
             return [];
         }
 
-        var entities = RuleBasedRelationExtractor.Normalize(query).Split('_', StringSplitOptions.RemoveEmptyEntries)
-            .Where(w => !EnglishStopWords.Words.Contains(w)).ToHashSet(StringComparer.Ordinal);
-        entities.UnionWith(_core.Entities.Extract(query, []).Select(e => RuleBasedRelationExtractor.Normalize(e.Name)));
+        var entities = QueryEntities(query);
         var stems = _core.Analyzer.Analyze(query).ToHashSet(StringComparer.Ordinal);
         if (scope?.UserId is { } user)
         {

@@ -49,6 +49,11 @@ public sealed partial class MemoryEngine
 
         var features = QueryFeatures.Analyze(request.Query, _core.Analyzer, _core.Entities, _core.Time.GetUtcNow(), _core.Options.Retrieval.UseTime);
         var candidates = await GatherCandidatesAsync(store, query, request.Query, features, topK, cancellationToken).ConfigureAwait(false);
+        if (_core.Options.Retrieval.UseGraph && (request.EnableGraph || _core.Options.EnableGraph) && store is IGraphStore graph)
+        {
+            await AddGraphCandidatesAsync(graph, store, query, request.Scope, request.Query, PoolSize(topK), candidates, cancellationToken).ConfigureAwait(false);
+        }
+
         var items = candidates.Count == 0
             ? []
             : await store.GetManyAsync(_projectId, candidates.Keys, cancellationToken).ConfigureAwait(false);
@@ -333,7 +338,8 @@ public sealed partial class MemoryEngine
             features.Terms.Count,
             anySpeaker,
             anyTime,
-            candidates.Values.Max(c => c.Feedback) ?? 0);
+            candidates.Values.Max(c => c.Feedback) ?? 0,
+            candidates.Values.Any(c => c.Graph is > 0));
     }
 
     private async Task<IReadOnlyList<ScoredMemoryId>> SearchVectorsAsync(IMemoryStore store, MemoryQuery query, string text, int pool, CancellationToken cancellationToken)

@@ -20,6 +20,11 @@ internal sealed class CandidateSignals(string memoryId)
 
     public int? EntityRank { get; set; }
 
+    /// <summary>Graph score in [0, 1]: 1 when a relation of the memory names a query entity, 0.5 one hop further.</summary>
+    public double? Graph { get; set; }
+
+    public int? GraphRank { get; set; }
+
     /// <summary>1 when the query names the memory's speaker, 0 when it does not; null when not evaluated.</summary>
     public double? Speaker { get; set; }
 

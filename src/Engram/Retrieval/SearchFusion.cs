@@ -13,6 +13,7 @@ internal sealed class SearchFusion(RetrievalOptions options)
     public const string TimeSignal = "time";
     public const string FeedbackSignal = "feedback";
     public const string LengthSignal = "length";
+    public const string GraphSignal = "graph";
 
     /// <summary>Mem0's entity boost weight (<c>ENTITY_BOOST_WEIGHT = 0.5</c>, <c>mem0/utils/scoring.py</c>).</summary>
     public const double Mem0EntityWeight = 0.5;
@@ -86,6 +87,11 @@ internal sealed class SearchFusion(RetrievalOptions options)
             Add(EntitySignal, c.Entity ?? 0, entity, options.EntityWeight, c.EntityRank);
         }
 
+        if (options.UseGraph && context.AnyGraph)
+        {
+            Add(GraphSignal, c.Graph ?? 0, c.Graph ?? 0, options.GraphWeight, c.GraphRank);
+        }
+
         if (options.UseSpeaker && context.AnySpeaker)
         {
             Add(SpeakerSignal, c.Speaker ?? 0, c.Speaker ?? 0, options.SpeakerWeight, null);
@@ -135,6 +141,11 @@ internal sealed class SearchFusion(RetrievalOptions options)
         if (options.UseEntities && context.AnyEntity)
         {
             Add(EntitySignal, c.Entity ?? 0, c.EntityRank, options.EntityWeight);
+        }
+
+        if (options.UseGraph && context.AnyGraph)
+        {
+            Add(GraphSignal, c.Graph ?? 0, c.GraphRank, options.GraphWeight);
         }
 
         // Binary signals have no list of their own: a match counts as rank 1.
@@ -198,7 +209,8 @@ internal sealed class SearchFusion(RetrievalOptions options)
 /// <param name="AnySpeaker">Whether the query names the speaker of any candidate.</param>
 /// <param name="AnyTime">Whether any candidate was observed within a date range of the query.</param>
 /// <param name="MaxFeedback">The best raw BM25 score of the feedback expansion terms (0 when none).</param>
-internal readonly record struct FusionContext(double MaxBm25, bool AnyBm25, bool AnyEntity, int TermCount, bool AnySpeaker = false, bool AnyTime = false, double MaxFeedback = 0);
+/// <param name="AnyGraph">Whether any candidate has a graph score.</param>
+internal readonly record struct FusionContext(double MaxBm25, bool AnyBm25, bool AnyEntity, int TermCount, bool AnySpeaker = false, bool AnyTime = false, double MaxFeedback = 0, bool AnyGraph = false);
 
 /// <summary>A fused score in [0, 1], the raw sum before normalisation, and each signal's share.</summary>
 internal readonly record struct FusedScore(double Score, double Raw, IReadOnlyList<SignalContribution> Signals);

@@ -40,6 +40,61 @@ public sealed class GraphMemoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Search_WithGraph_AddsMemoriesOfTheQueryEntities_AndOneHopFurther_AsTheGraphSignal()
+    {
+        // "lisbon" names the first memory's relation (ana lives_in lisbon); its other end, "ana", names the second's.
+        var lisbon = Assert.Single((await SayAsync("I live in Lisbon.")).Results).Id;
+        var cello = Assert.Single((await SayAsync("I play the cello.")).Results).Id;
+        await SayAsync("I had pasta for lunch.");
+
+        var withGraph = await SearchAsync("Tell me about Lisbon", graph: true);
+        var withoutGraph = await SearchAsync("Tell me about Lisbon", graph: false);
+
+        Assert.Equal(1.0, GraphSignal(withGraph, lisbon)!.Value);
+        Assert.Equal(0.5, GraphSignal(withGraph, cello)!.Value);
+        Assert.All(withoutGraph.Results, hit => Assert.Null(GraphSignal(withoutGraph, hit.Item.Id)));
+    }
+
+    [Fact]
+    public async Task Search_WithGraph_KeepsTheFilter_ForMemoriesFoundThroughRelations()
+    {
+        var lisbon = Assert.Single((await SayAsync("I live in Lisbon.")).Results).Id;
+        var cello = Assert.Single((await _fixture.Engine.AddAsync(new AddMemoriesRequest
+        {
+            Messages = [MemoryMessage.User("I play the cello.", "Ana")],
+            Scope = MemoryScope.ForUser("ana"),
+            Metadata = MemoryMetadata.From(new KeyValuePair<string, object?>("team", "other")),
+            EnableGraph = true,
+        })).Results).Id;
+
+        var result = await _fixture.Engine.SearchAsync(new SearchMemoriesRequest
+        {
+            Query = "Tell me about Lisbon",
+            Scope = MemoryScope.ForUser("ana"),
+            Filter = MemoryFilterParser.Parse("""{"NOT": [{"metadata": {"team": "other"}}]}"""),
+            EnableGraph = true,
+            Explain = true,
+        });
+
+        Assert.Equal(1.0, GraphSignal(result, lisbon)!.Value);
+        Assert.DoesNotContain(result.Results, hit => hit.Item.Id == cello);
+        Assert.DoesNotContain(result.Excluded, e => e.MemoryId == cello);
+    }
+
+    private Task<SearchMemoriesResult> SearchAsync(string query, bool graph) => _fixture.Engine.SearchAsync(new SearchMemoriesRequest
+    {
+        Query = query,
+        Scope = MemoryScope.ForUser("ana"),
+        EnableGraph = graph,
+        Explain = true,
+    });
+
+    private static SignalContribution? GraphSignal(SearchMemoriesResult result, string memoryId) =>
+        Assert.Single(result.Results, hit => hit.Item.Id == memoryId).Explanation!.Signals.SingleOrDefault(s => s.Name == "graph") is { } signal
+            ? signal
+            : null;
+
+    [Fact]
     public async Task Add_WithGraph_StoresRelationsLinkedToTheMemory()
     {
         var result = await SayAsync("I live in Lisbon and I play the cello.");
