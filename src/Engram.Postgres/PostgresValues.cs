@@ -9,10 +9,10 @@ namespace Engram.Postgres;
 internal static class PostgresValues
 {
     /// <summary>The stored timestamp format: fixed-width UTC with 100 ns ticks, so text order is time order.</summary>
-    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    public const string TimestampFormat = StoreFilterValues.TimestampFormat;
 
     /// <summary>The stored date format.</summary>
-    public const string DateFormat = "yyyy-MM-dd";
+    public const string DateFormat = StoreFilterValues.DateFormat;
 
     public static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);

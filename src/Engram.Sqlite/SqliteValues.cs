@@ -10,10 +10,10 @@ namespace Engram.Sqlite;
 internal static class SqliteValues
 {
     /// <summary>The fixed-width UTC timestamp format: lexicographic order equals chronological order.</summary>
-    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    public const string TimestampFormat = StoreFilterValues.TimestampFormat;
 
     /// <summary>The date format of <c>expiration_date</c>.</summary>
-    public const string DateFormat = "yyyy-MM-dd";
+    public const string DateFormat = StoreFilterValues.DateFormat;
 
     /// <summary>Formats a timestamp as fixed-width UTC text.</summary>
     /// <param name="value">The timestamp.</param>
