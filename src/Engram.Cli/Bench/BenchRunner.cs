@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Engram.Cli.Hosting;
 using Engram.Cli.Locomo;
+using Engram.Cli.Output;
 using Engram.Postgres;
 using Engram.Sqlite;
 using Microsoft.Extensions.AI;
@@ -28,13 +29,13 @@ internal sealed class BenchRunner
     private static readonly string[] DatabaseSuffixes = ["", "-wal", "-shm"];
 
     private readonly BenchOptions _options;
-    private readonly IBenchProgress _progress;
+    private readonly IStageProgress _progress;
     private readonly SyntheticCorpus _corpus;
 
     /// <summary>Initializes a runner.</summary>
     /// <param name="options">What to measure.</param>
     /// <param name="progress">The progress sink.</param>
-    public BenchRunner(BenchOptions options, IBenchProgress progress)
+    public BenchRunner(BenchOptions options, IStageProgress progress)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(progress);

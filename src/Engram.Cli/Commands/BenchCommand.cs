@@ -83,7 +83,7 @@ internal static class BenchCommand
             };
 
             var format = context.Globals.GetFormat(parseResult);
-            var report = await SpectreBenchProgress.RunAsync(context.Stderr, progress => new BenchRunner(options, progress).RunAsync(cancellationToken));
+            var report = await SpectreStageProgress.RunAsync(context.Stderr, progress => new BenchRunner(options, progress).RunAsync(cancellationToken));
             if (format == OutputFormat.Json)
             {
                 BenchReportWriter.WriteJson(context.Stdout, report);

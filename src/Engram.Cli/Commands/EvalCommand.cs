@@ -63,7 +63,7 @@ internal static class EvalCommand
             var root = Path.Combine(Path.GetTempPath(), "engram-eval-" + Guid.NewGuid().ToString("N"));
             try
             {
-                var reports = await SpectreLocomoProgress.RunAsync(context.Stderr, async progress =>
+                var reports = await SpectreStageProgress.RunAsync(context.Stderr, async progress =>
                 {
                     var results = new List<LocomoModeReport>();
                     foreach (var evalMode in modes)

@@ -36,7 +36,7 @@ internal static class ImportCommand
             var formatter = context.CreateFormatter(parseResult);
             await using var session = await context.OpenAsync(parseResult, cancellationToken);
             var ingestor = new LocomoIngestor(session.Memory);
-            var summary = await SpectreLocomoProgress.RunAsync(
+            var summary = await SpectreStageProgress.RunAsync(
                 context.Stderr,
                 progress => ingestor.IngestAsync(
                     samples,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Engram.Cli.Output;
 
 namespace Engram.Cli.Locomo;
 
@@ -26,7 +27,7 @@ internal sealed class LocomoEvaluator(IMemory memory)
         LocomoMode mode,
         LocomoCorrections? corrections,
         int topK,
-        ILocomoProgress progress,
+        IStageProgress progress,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(samples);

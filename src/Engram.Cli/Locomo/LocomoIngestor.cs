@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Engram.Cli.Output;
 
 namespace Engram.Cli.Locomo;
 
@@ -16,7 +17,7 @@ internal sealed class LocomoIngestor(IMemory memory)
     public async Task<LocomoIngestSummary> IngestAsync(
         IReadOnlyList<LocomoSample> samples,
         LocomoMode mode,
-        ILocomoProgress progress,
+        IStageProgress progress,
         Func<LocomoAcknowledgement, CancellationToken, Task>? onAcknowledged,
         CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Engram.Cli.Bench;
+using Engram.Cli.Output;
 
 namespace Engram.Cli.Tests.Bench;
 
@@ -30,7 +31,7 @@ public sealed class BenchRunnerTests : IDisposable
             Directory = _temp.Combine("bench"),
         };
 
-        var report = await new BenchRunner(options, NullBenchProgress.Instance).RunAsync(CancellationToken.None);
+        var report = await new BenchRunner(options, NullStageProgress.Instance).RunAsync(CancellationToken.None);
 
         // Exact-duplicate texts may be skipped by the engine, so the count is a range.
         Assert.InRange(report.Dataset.Memories, 1_900, 2_020);
@@ -58,7 +59,7 @@ public sealed class BenchRunnerTests : IDisposable
         Assert.All(report.Targets, t => Assert.NotNull(t.Met));
 
         // A second run with the same options reuses the data set and does not measure ingest.
-        var again = await new BenchRunner(options with { ColdStart = false }, NullBenchProgress.Instance).RunAsync(CancellationToken.None);
+        var again = await new BenchRunner(options with { ColdStart = false }, NullStageProgress.Instance).RunAsync(CancellationToken.None);
         Assert.True(again.Dataset.Reused);
         Assert.Null(again.Ingest);
         Assert.Null(again.ColdStart);

@@ -1,4 +1,5 @@
 using Engram.Cli.Locomo;
+using Engram.Cli.Output;
 using Engram.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +30,7 @@ public sealed class LocomoIndexParityTests : IDisposable
         var dataset = await LocomoDataset.LoadAsync(RepoPaths.LocomoDev, CancellationToken.None);
         var sample = dataset.Select(null)[0];
 
-        await new LocomoIngestor(engine).IngestAsync([sample], mode, NullLocomoProgress.Instance, null, CancellationToken.None);
+        await new LocomoIngestor(engine).IngestAsync([sample], mode, NullStageProgress.Instance, null, CancellationToken.None);
         foreach (var question in sample.Questions.Take(60))
         {
             await engine.SearchAsync(new SearchMemoriesRequest { Query = question.Question, Scope = MemoryScope.ForUser(sample.SampleId), TopK = 10 });

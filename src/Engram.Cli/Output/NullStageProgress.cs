@@ -1,10 +1,10 @@
-namespace Engram.Cli.Bench;
+namespace Engram.Cli.Output;
 
 /// <summary>Ignores progress.</summary>
-internal sealed class NullBenchProgress : IBenchProgress
+internal sealed class NullStageProgress : IStageProgress
 {
     /// <summary>Gets the shared instance.</summary>
-    public static NullBenchProgress Instance { get; } = new();
+    public static NullStageProgress Instance { get; } = new();
 
     /// <inheritdoc/>
     public void Start(string stage, long total)

@@ -1,22 +1,23 @@
-using Engram.Cli.Locomo;
 using Spectre.Console;
 
 namespace Engram.Cli.Output;
 
-/// <summary>Shows LoCoMo progress as Spectre.Console progress bars on standard error.</summary>
-internal sealed class SpectreLocomoProgress : ILocomoProgress
+/// <summary>Shows the stages of a long CLI command as Spectre.Console progress bars on standard error.</summary>
+/// <remarks>Thread-safe: <see cref="Advance"/> may be called from several threads.</remarks>
+internal sealed class SpectreStageProgress : IStageProgress
 {
     private readonly ProgressContext _context;
+    private readonly Lock _gate = new();
     private ProgressTask? _task;
 
-    private SpectreLocomoProgress(ProgressContext context) => _context = context;
+    private SpectreStageProgress(ProgressContext context) => _context = context;
 
     /// <summary>Runs work while showing its progress on <paramref name="stderr"/> (plain lines when redirected).</summary>
     /// <typeparam name="T">The result type.</typeparam>
     /// <param name="stderr">Standard error.</param>
     /// <param name="work">The work, given the progress sink.</param>
     /// <returns>The work's result.</returns>
-    public static Task<T> RunAsync<T>(TextWriter stderr, Func<ILocomoProgress, Task<T>> work)
+    public static Task<T> RunAsync<T>(TextWriter stderr, Func<IStageProgress, Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         var console = SpectreConsoles.Create(stderr);
@@ -26,7 +27,7 @@ internal sealed class SpectreLocomoProgress : ILocomoProgress
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
-                var progress = new SpectreLocomoProgress(context);
+                var progress = new SpectreStageProgress(context);
                 var result = await work(progress);
                 progress.Complete();
                 return result;
@@ -34,14 +35,23 @@ internal sealed class SpectreLocomoProgress : ILocomoProgress
     }
 
     /// <inheritdoc/>
-    public void Start(string stage, int total)
+    public void Start(string stage, long total)
     {
-        Complete();
-        _task = _context.AddTask(stage, autoStart: true, maxValue: Math.Max(total, 1));
+        lock (_gate)
+        {
+            Complete();
+            _task = _context.AddTask(stage, autoStart: true, maxValue: Math.Max(total, 1));
+        }
     }
 
     /// <inheritdoc/>
-    public void Advance() => _task?.Increment(1);
+    public void Advance(long count = 1)
+    {
+        lock (_gate)
+        {
+            _task?.Increment(count);
+        }
+    }
 
     private void Complete()
     {

@@ -1,7 +1,10 @@
-namespace Engram.Cli.Bench;
+namespace Engram.Cli.Output;
 
-/// <summary>Receives the progress of <c>engram bench</c> (the CLI shows it as progress bars on standard error).</summary>
-internal interface IBenchProgress
+/// <summary>
+/// Receives the progress of a long CLI command in stages (<c>engram bench</c>, <c>import locomo</c>, <c>eval locomo</c>);
+/// the CLI shows it as progress bars on standard error.
+/// </summary>
+internal interface IStageProgress
 {
     /// <summary>Starts a stage, completing the previous one.</summary>
     /// <param name="stage">A short description.</param>
