@@ -17,7 +17,7 @@ namespace Engram.Postgres;
 /// missing value is false (so <c>ne</c>/<c>nin</c>/<c>not</c> include rows where it is missing). Not thread-safe; one
 /// instance per statement.
 /// </remarks>
-internal sealed class PostgresFilterTranslator
+internal sealed class PostgresFilterTranslator : StoreFilterTranslator
 {
     private readonly List<NpgsqlParameter> _parameters = [];
 
@@ -62,61 +62,14 @@ internal sealed class PostgresFilterTranslator
         return "@" + name;
     }
 
-    private void Append(MemoryFilter filter, StringBuilder sql)
-    {
-        switch (filter)
-        {
-            case AndFilter and:
-                AppendList(and.Filters, " AND ", "true", sql);
-                break;
-            case OrFilter or:
-                AppendList(or.Filters, " OR ", "false", sql);
-                break;
-            case NotFilter not:
-                if (not.Filters.Count == 0)
-                {
-                    sql.Append("true");
-                    break;
-                }
+    /// <inheritdoc/>
+    protected override string True => "true";
 
-                sql.Append("(NOT coalesce(");
-                AppendList(not.Filters, " OR ", "false", sql);
-                sql.Append(", false))");
-                break;
-            case ExistsFilter exists:
-                AppendExists(exists.Field, sql);
-                break;
-            case ComparisonFilter comparison:
-                AppendComparison(comparison, sql);
-                break;
-            default:
-                throw new MemoryValidationException($"Unsupported filter node {filter.GetType().Name}.", "filters");
-        }
-    }
+    /// <inheritdoc/>
+    protected override string False => "false";
 
-    private void AppendList(IReadOnlyList<MemoryFilter> filters, string separator, string empty, StringBuilder sql)
-    {
-        if (filters.Count == 0)
-        {
-            sql.Append(empty);
-            return;
-        }
-
-        sql.Append('(');
-        for (var i = 0; i < filters.Count; i++)
-        {
-            if (i > 0)
-            {
-                sql.Append(separator);
-            }
-
-            Append(filters[i], sql);
-        }
-
-        sql.Append(')');
-    }
-
-    private void AppendExists(FilterField field, StringBuilder sql)
+    /// <inheritdoc/>
+    protected override void AppendExists(FilterField field, StringBuilder sql)
     {
         switch (field.Kind)
         {
@@ -132,7 +85,8 @@ internal sealed class PostgresFilterTranslator
         }
     }
 
-    private void AppendComparison(ComparisonFilter filter, StringBuilder sql)
+    /// <inheritdoc/>
+    protected override void AppendComparison(ComparisonFilter filter, StringBuilder sql)
     {
         switch (filter.Operator)
         {

@@ -16,7 +16,7 @@ namespace Engram.Sqlite;
 /// where a field is missing. User values only ever reach SQL as parameters.</para>
 /// <para>One instance per command; not thread-safe.</para>
 /// </remarks>
-internal sealed class SqliteFilterTranslator
+internal sealed class SqliteFilterTranslator : StoreFilterTranslator
 {
     /// <summary>The name of the case-folding SQL function registered on a connection when <see cref="UsesCaseFold"/>.</summary>
     public const string CaseFoldFunction = "engram_casefold";
@@ -78,61 +78,14 @@ internal sealed class SqliteFilterTranslator
         return name;
     }
 
-    private void Append(MemoryFilter filter, StringBuilder sql)
-    {
-        switch (filter)
-        {
-            case AndFilter and:
-                AppendList(and.Filters, " AND ", "1", sql);
-                break;
-            case OrFilter or:
-                AppendList(or.Filters, " OR ", "0", sql);
-                break;
-            case NotFilter not:
-                if (not.Filters.Count == 0)
-                {
-                    sql.Append('1');
-                    break;
-                }
+    /// <inheritdoc/>
+    protected override string True => "1";
 
-                sql.Append("(NOT coalesce(");
-                AppendList(not.Filters, " OR ", "0", sql);
-                sql.Append(", 0))");
-                break;
-            case ExistsFilter exists:
-                AppendExists(exists.Field, sql);
-                break;
-            case ComparisonFilter comparison:
-                AppendComparison(comparison, sql);
-                break;
-            default:
-                throw new MemoryValidationException($"Unsupported filter node {filter.GetType().Name}.", "filters");
-        }
-    }
+    /// <inheritdoc/>
+    protected override string False => "0";
 
-    private void AppendList(IReadOnlyList<MemoryFilter> filters, string separator, string empty, StringBuilder sql)
-    {
-        if (filters.Count == 0)
-        {
-            sql.Append(empty);
-            return;
-        }
-
-        sql.Append('(');
-        for (var i = 0; i < filters.Count; i++)
-        {
-            if (i > 0)
-            {
-                sql.Append(separator);
-            }
-
-            Append(filters[i], sql);
-        }
-
-        sql.Append(')');
-    }
-
-    private void AppendExists(FilterField field, StringBuilder sql)
+    /// <inheritdoc/>
+    protected override void AppendExists(FilterField field, StringBuilder sql)
     {
         switch (field.Kind)
         {
@@ -148,7 +101,8 @@ internal sealed class SqliteFilterTranslator
         }
     }
 
-    private void AppendComparison(ComparisonFilter filter, StringBuilder sql)
+    /// <inheritdoc/>
+    protected override void AppendComparison(ComparisonFilter filter, StringBuilder sql)
     {
         switch (filter.Operator)
         {
