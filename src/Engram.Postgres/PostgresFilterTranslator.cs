@@ -275,11 +275,6 @@ internal sealed class PostgresFilterTranslator : StoreFilterTranslator
     private void AppendMetadata(FilterField field, FilterOperator op, JsonElement value, StringBuilder sql)
     {
         var key = field.MetadataKey!;
-        if (key.Contains('"', StringComparison.Ordinal))
-        {
-            throw new MemoryValidationException("Metadata keys used in filters cannot contain '\"'.", "filters");
-        }
-
         var extract = $"(m.metadata -> {Bind(key)})";
         var type = $"jsonb_typeof({extract})";
         if (value.ValueKind == JsonValueKind.Null)

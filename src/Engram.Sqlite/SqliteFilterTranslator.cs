@@ -373,12 +373,7 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
 
     private string BindPath(FilterField field)
     {
-        var key = field.MetadataKey!;
-        if (key.Contains('"', StringComparison.Ordinal))
-        {
-            throw new MemoryValidationException("Metadata keys used in filters cannot contain '\"'.", "filters");
-        }
-
-        return Bind($"$.\"{key}\"");
+        // FilterField.Metadata guarantees the key has no '"' or control character.
+        return Bind($"$.\"{field.MetadataKey}\"");
     }
 }

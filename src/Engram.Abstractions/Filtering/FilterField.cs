@@ -28,19 +28,29 @@ public readonly record struct FilterField
         : new FilterField(kind, null);
 
     /// <summary>Creates a metadata field.</summary>
-    /// <param name="key">The metadata key; not empty, without <c>"</c>.</param>
+    /// <param name="key">The metadata key; not blank, without <c>"</c> or control characters.</param>
     /// <returns>The field.</returns>
     /// <exception cref="ArgumentException"><paramref name="key"/> is empty or contains a double quote.</exception>
     public static FilterField Metadata(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        if (key.Contains('"', StringComparison.Ordinal))
+        if (!IsValidMetadataKey(key))
         {
-            throw new ArgumentException("Metadata keys used in filters cannot contain '\"'.", nameof(key));
+            throw new ArgumentException(MetadataKeyRule, nameof(key));
         }
 
         return new FilterField(FilterFieldKind.Metadata, key);
     }
+
+    /// <summary>What a metadata key in a filter must be; the stores build JSON paths from it.</summary>
+    internal const string MetadataKeyRule = "metadata keys in filters must be non-empty and cannot contain '\"' or control characters.";
+
+    /// <summary>Whether a metadata key can be used in a filter: not blank, no <c>"</c>, no control characters (a NUL in a
+    /// JSON path is an error in SQLite).</summary>
+    /// <param name="key">The key.</param>
+    /// <returns><see langword="true"/> when the key is usable.</returns>
+    internal static bool IsValidMetadataKey(string key) =>
+        !string.IsNullOrWhiteSpace(key) && !key.Contains('"', StringComparison.Ordinal) && !key.Any(char.IsControl);
 
     /// <inheritdoc/>
     public override string ToString() => Kind == FilterFieldKind.Metadata ? $"metadata.{MetadataKey}" : FilterFieldNames.ToName(Kind);

@@ -53,9 +53,9 @@ public static class FilterFieldNames
             return FilterField.Of(kind);
         }
 
-        if (string.IsNullOrWhiteSpace(key) || key.Contains('"', StringComparison.Ordinal))
+        if (!FilterField.IsValidMetadataKey(key))
         {
-            throw new MemoryValidationException($"Invalid filter key '{key}': keys must be non-empty and cannot contain '\"'.", "filters");
+            throw new MemoryValidationException($"Invalid filter key '{key}': {FilterField.MetadataKeyRule}", "filters");
         }
 
         return FilterField.Metadata(key);

@@ -116,9 +116,9 @@ public static class MemoryFilterParser
     {
         if (metadata)
         {
-            if (string.IsNullOrWhiteSpace(key) || key.Contains('"', StringComparison.Ordinal))
+            if (!FilterField.IsValidMetadataKey(key))
             {
-                throw Invalid($"Invalid metadata key '{key}' in filters: keys must be non-empty and cannot contain '\"'.");
+                throw Invalid($"Invalid metadata key '{key}' in filters: {FilterField.MetadataKeyRule}");
             }
 
             return FilterField.Metadata(key);

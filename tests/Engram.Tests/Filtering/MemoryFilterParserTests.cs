@@ -105,6 +105,8 @@ public sealed class MemoryFilterParserTests
     [InlineData("""["a"]""", "must be a JSON object")]
     [InlineData("""{"user_id":"a" """, "not valid JSON")]
     [InlineData("""{"":"a"}""", "Invalid filter key")]
+    [InlineData("""{"a\u0000b":"x"}""", "Invalid filter key")]
+    [InlineData("""{"metadata":{"\u0000":{"lt":"x"}}}""", "Invalid metadata key")]
     public void Parse_BadInput_ThrowsValidationWithClearMessage(string json, string expected)
     {
         var ex = Assert.Throws<MemoryValidationException>(() => MemoryFilter.Parse(json));
