@@ -63,7 +63,8 @@ public sealed partial class SqliteMemoryStore
     /// <summary>Inside a write transaction, before commit: bumps the generation when the batch changes memories.</summary>
     private async Task<long> BeginIndexedCommitAsync(SqliteConnection connection, MemoryWriteBatch batch, CancellationToken cancellationToken)
     {
-        if (batch.Inserts.Count == 0 && batch.Updates.Count == 0 && batch.Supersessions.Count == 0 && batch.Deletes.Count == 0 && batch.LexicalAppends.Count == 0)
+        if (batch.Inserts.Count == 0 && batch.Updates.Count == 0 && batch.Supersessions.Count == 0 && batch.Deletes.Count == 0 && batch.LexicalAppends.Count == 0
+            && batch.LexicalRemovals.Count == 0)
         {
             return -1;
         }
@@ -140,7 +141,7 @@ public sealed partial class SqliteMemoryStore
         });
     }
 
-    // Applies the batch in the transaction's order: inserts, updates, lexical appends, supersessions, deletes.
+    // Applies the batch in the transaction's order: inserts, updates, lexical appends and removals, supersessions, deletes.
     private static bool Apply(MemoryIndex index, MemoryWriteBatch batch, List<MemoryIndexEntry?> inserts, List<int[]?> insertedTerms, int dimensions)
     {
         foreach (var terms in insertedTerms)
@@ -157,7 +158,7 @@ public sealed partial class SqliteMemoryStore
 
         if (index.FindProject(batch.ProjectId) is not { } project)
         {
-            if (batch.Updates.Count > 0 || batch.Deletes.Count > 0 || batch.LexicalAppends.Count > 0)
+            if (batch.Updates.Count > 0 || batch.Deletes.Count > 0 || batch.LexicalAppends.Count > 0 || batch.LexicalRemovals.Count > 0)
             {
                 // Their previous texts are not known: the cached document frequencies may be off.
                 index.ClearDocumentFrequencies();
@@ -236,6 +237,17 @@ public sealed partial class SqliteMemoryStore
             index.AdjustDocumentFrequencies(previous.TermIds, -1);
             index.AdjustDocumentFrequencies(appended.TermIds, +1);
             MemoryIndex.AddEntry(project, appended, dimensions);
+        }
+
+        // Erasure only (rare): the reduced texts are not known here, so the partitions are read again on their next search.
+        foreach (var removal in batch.LexicalRemovals)
+        {
+            if (MemoryIndex.RemoveEntry(project, removal.MemoryId) is { } previous)
+            {
+                MemoryIndex.Unload(project, previous.UserId);
+            }
+
+            index.ClearDocumentFrequencies();
         }
 
         foreach (var supersession in batch.Supersessions)

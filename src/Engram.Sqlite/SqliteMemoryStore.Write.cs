@@ -71,6 +71,7 @@ public sealed partial class SqliteMemoryStore
                 await writer.InsertAsync(batch.Inserts, cancellationToken).ConfigureAwait(false);
                 await writer.UpdateAsync(batch.Updates, cancellationToken).ConfigureAwait(false);
                 await writer.AppendLexicalAsync(batch.LexicalAppends, cancellationToken).ConfigureAwait(false);
+                await writer.RemoveLexicalAsync(batch.LexicalRemovals, cancellationToken).ConfigureAwait(false);
                 await writer.SupersedeAsync(batch.Supersessions, cancellationToken).ConfigureAwait(false);
                 if (erasure is not null)
                 {
@@ -409,6 +410,40 @@ public sealed partial class SqliteMemoryStore
                 {
                     throw new MemoryNotFoundException(id);
                 }
+            }
+        }
+
+        // Index-only, like appends: a memory changes only when its lexical text holds the whole erased context.
+        public async Task RemoveLexicalAsync(IReadOnlyList<LexicalRemoval> removals, CancellationToken cancellationToken)
+        {
+            if (removals.Count == 0)
+            {
+                return;
+            }
+
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT lexical FROM memories WHERE project_id = @project AND id = @id;";
+            read.Parameters.AddWithValue("@project", projectId);
+            var readId = read.Parameters.Add("@id", SqliteType.Text);
+            using var write = connection.CreateCommand();
+            write.CommandText = "UPDATE memories SET lexical = @lexical WHERE project_id = @project AND id = @id;";
+            write.Parameters.AddWithValue("@project", projectId);
+            var writeId = write.Parameters.Add("@id", SqliteType.Text);
+            var lexical = write.Parameters.Add("@lexical", SqliteType.Text);
+            foreach (var removal in removals)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ArgumentNullException.ThrowIfNull(removal);
+                readId.Value = removal.MemoryId;
+                if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string current
+                    || removal.ApplyTo(current) is not { } reduced)
+                {
+                    continue;
+                }
+
+                writeId.Value = removal.MemoryId;
+                lexical.Value = reduced;
+                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -30,6 +30,10 @@ public sealed class ErasureTests : IDisposable
 
         await Serve.AddAsync(http, "keeper", $"Remember the {Kept} please");
         var erasedIds = await ListIdsAsync(http, users[0]);
+
+        // A memory that stays beside the ones erased by id: it was indexed with the words of the turns before it.
+        const string Neighbour = "Bicyclekeptword";
+        var neighbourId = await Serve.AddAsync(http, users[0], $"Also remember my {Neighbour} lock");
         foreach (var secret in secrets)
         {
             Assert.True(Serve.CountInDatabaseFiles(data, secret) > 0, $"{secret} should be stored before erasure");
@@ -58,6 +62,8 @@ public sealed class ErasureTests : IDisposable
         }
 
         Assert.True(Serve.CountInDatabaseFiles(data, Kept) > 0, "the kept memory must still be on disk (the scan sees stored text)");
+        Assert.True(Serve.CountInDatabaseFiles(data, Neighbour) > 0, "the neighbour of the memories erased by id stays");
+        Assert.Equal([neighbourId], await ListIdsAsync(http, users[0]));
         Assert.Equal(2, receipts.Take(2).Sum(r => r["memories"]!.GetValue<int>()));
         Assert.Equal(2, scope.Json!["erasure"]!["memories"]!.GetValue<int>());
         Assert.Equal(2, entity.Json!["erasure"]!["memories"]!.GetValue<int>());

@@ -32,6 +32,13 @@ public sealed record MemoryWriteBatch
     public IReadOnlyList<LexicalAppend> LexicalAppends { get; init; } = [];
 
     /// <summary>
+    /// Gets words of erased messages to remove from neighbouring memories' lexical text, applied after the lexical
+    /// appends and before the deletes (see <see cref="LexicalRemoval"/>). Index-only like <see cref="LexicalAppends"/>;
+    /// unknown ids are skipped. The engine sets it on erasures (<see cref="IMemoryStore.EraseAsync"/>).
+    /// </summary>
+    public IReadOnlyList<LexicalRemoval> LexicalRemovals { get; init; } = [];
+
+    /// <summary>
     /// Gets the id of an unfinished asynchronous event (see <see cref="IEventStore"/>) that this batch carries out, or
     /// <see langword="null"/>. A store implementing <see cref="IEventStore"/> marks the event succeeded, with the inserted
     /// memories as its results, in the same transaction, and refuses the whole batch with

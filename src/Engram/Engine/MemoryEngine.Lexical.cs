@@ -127,4 +127,71 @@ public sealed partial class MemoryEngine
             _core.RecentSources.Add(_projectId, message.Id, [.. bySource[message.Id]]);
         }
     }
+
+    /// <summary>The most neighbouring memories examined per erased message: its neighbours hold all of its words, so they rank first.</summary>
+    private const int NeighbourScanLimit = 64;
+
+    /// <summary>
+    /// The lexical removals of an erasure by id: the neighbour-turn context copied the erased memories' source messages
+    /// into the lexical text of the memories around them (see <see cref="LexicalRemoval"/>). For each source message,
+    /// the memories of the same scope whose keywords match its words (at most <see cref="NeighbourScanLimit"/>, best
+    /// first) get a removal that keeps their own words: their text, speaker and own source messages.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="items">The memories being erased.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The removals; empty when the erased memories have no stored source message.</returns>
+    private async Task<List<LexicalRemoval>> NeighbourRemovalsAsync(IMemoryStore store, IReadOnlyList<MemoryItem> items, CancellationToken cancellationToken)
+    {
+        var erased = items.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        var removals = new List<LexicalRemoval>();
+        foreach (var item in items)
+        {
+            if (item.SourceMessageIds.Count == 0 || RequestValidation.ScopeFilter(item.Scope) is not { } scopeFilter)
+            {
+                continue;
+            }
+
+            var query = new MemoryQuery { ProjectId = _projectId, Filter = scopeFilter };
+            foreach (var message in await store.GetMessagesAsync(_projectId, item.SourceMessageIds, cancellationToken).ConfigureAwait(false))
+            {
+                var context = _core.Analyzer.Analyze(message.Content).Distinct(StringComparer.Ordinal).ToList();
+                if (context.Count == 0)
+                {
+                    continue;
+                }
+
+                var hits = await store.SearchKeywordsAsync(query, context, NeighbourScanLimit, cancellationToken).ConfigureAwait(false);
+                var neighbours = await store.GetManyAsync(
+                    _projectId, hits.Select(h => h.MemoryId).Where(id => !erased.Contains(id)).ToList(), cancellationToken).ConfigureAwait(false);
+                foreach (var neighbour in neighbours)
+                {
+                    removals.Add(new LexicalRemoval(neighbour.Id, context, await OwnTermsAsync(store, neighbour, cancellationToken).ConfigureAwait(false)));
+                }
+            }
+        }
+
+        return removals;
+    }
+
+    /// <summary>The terms a memory's lexical text holds of its own: its text, its speaker and its source messages.</summary>
+    private async Task<HashSet<string>> OwnTermsAsync(IMemoryStore store, MemoryItem item, CancellationToken cancellationToken)
+    {
+        var own = new HashSet<string>(_core.Analyzer.Analyze(item.Memory), StringComparer.Ordinal);
+        if (item.ActorId is { } actor)
+        {
+            own.UnionWith(_core.Analyzer.Analyze(actor));
+        }
+
+        if (item.SourceMessageIds.Count > 0)
+        {
+            foreach (var source in await store.GetMessagesAsync(_projectId, item.SourceMessageIds, cancellationToken).ConfigureAwait(false))
+            {
+                own.UnionWith(_core.Analyzer.Analyze(source.Content));
+            }
+        }
+
+        return own;
+    }
 }
+

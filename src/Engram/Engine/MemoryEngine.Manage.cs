@@ -150,7 +150,7 @@ public sealed partial class MemoryEngine
         var store = await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false);
         var existing = await store.GetAsync(_projectId, memoryId, cancellationToken).ConfigureAwait(false)
             ?? throw new MemoryNotFoundException(memoryId);
-        return await EraseItemsAsync(store, [existing], null, cancellationToken).ConfigureAwait(false);
+        return await EraseItemsAsync(store, [existing], null, cancellationToken, scrubNeighbours: true).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -207,8 +207,12 @@ public sealed partial class MemoryEngine
         Log.ProjectReset(_core.Logger, _projectId);
     }
 
-    private async Task<ErasureReceipt> EraseItemsAsync(IMemoryStore store, IReadOnlyList<MemoryItem> items, MemoryScope? scope, CancellationToken cancellationToken)
+    // scrubNeighbours: the memories stay around the erased ones (erasure by id, retention), so the erased messages' words
+    // leave their neighbours' keywords too; a scope erasure takes the whole scope, neighbours included.
+    private async Task<ErasureReceipt> EraseItemsAsync(
+        IMemoryStore store, IReadOnlyList<MemoryItem> items, MemoryScope? scope, CancellationToken cancellationToken, bool scrubNeighbours = false)
     {
+        var removals = scrubNeighbours ? await NeighbourRemovalsAsync(store, items, cancellationToken).ConfigureAwait(false) : [];
         var now = _core.Time.GetUtcNow();
         var history = items.Select(i => new MemoryHistoryEntry
         {
@@ -222,7 +226,7 @@ public sealed partial class MemoryEngine
         }).ToList();
 
         var receipt = await store.EraseAsync(
-            new MemoryWriteBatch { ProjectId = _projectId, Deletes = items.Select(i => i.Id).ToList(), History = history },
+            new MemoryWriteBatch { ProjectId = _projectId, Deletes = items.Select(i => i.Id).ToList(), History = history, LexicalRemovals = removals },
             scope,
             cancellationToken).ConfigureAwait(false);
         Log.MemoriesDeleted(_core.Logger, items.Count);

@@ -33,7 +33,7 @@ public sealed partial class MemoryEngine
                 return receipt;
             }
 
-            receipt = receipt.Combine(await EraseItemsAsync(store, page.Items, null, cancellationToken).ConfigureAwait(false));
+            receipt = receipt.Combine(await EraseItemsAsync(store, page.Items, null, cancellationToken, scrubNeighbours: true).ConfigureAwait(false));
         }
     }
 }

@@ -293,6 +293,33 @@ public sealed class MemoryEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteAsync_RemovesTheErasedTurnsWordsFromItsNeighboursKeywords()
+    {
+        // Each memory is indexed with the words of the turns around it, so the neighbours match "zanzibar" before the erasure.
+        var before = await _fixture.AddRawAsync("I spent the summer hiking with my sister");
+        var erased = await _fixture.AddRawAsync("My secret island is Zanzibar, do not tell anyone");
+        var after = await _fixture.AddRawAsync("That sounds lovely, my island trip was short");
+        var unrelated = await _fixture.AddRawAsync("Zanzibar spices are my favourite at dinner", "bob");
+        Assert.Equivalent(new[] { after, before, erased }, await KeywordMatchesAsync("zanzibar secret", "alice"), strict: true);
+
+        await Engine.DeleteAsync(erased);
+
+        Assert.Empty(await KeywordMatchesAsync("zanzibar secret", "alice"));
+        // Their own words still match ("island" is also in the later memory's own text), and so does the context of the turn
+        // that stays (the later memory is indexed with the two turns before it); other scopes are untouched.
+        Assert.Equivalent(new[] { after, before }, await KeywordMatchesAsync("hiking sister", "alice"), strict: true);
+        Assert.Equal([after], await KeywordMatchesAsync("island trip", "alice"));
+        Assert.Equal([unrelated], await KeywordMatchesAsync("zanzibar", "bob"));
+    }
+
+    // The memories that the query's keywords (BM25) match, whatever the other signals say.
+    private async Task<List<string>> KeywordMatchesAsync(string query, string userId)
+    {
+        var results = (await Engine.SearchAsync(new SearchMemoriesRequest { Query = query, Scope = MemoryScope.ForUser(userId), Explain = true })).Results;
+        return [.. results.Where(h => h.Explanation!.Signals.Any(s => s.Name == SearchFusion.KeywordSignal && s.Value > 0)).Select(h => h.Item.Id)];
+    }
+
+    [Fact]
     public async Task DeleteAllAsync_DeletesOnlyThatScope()
     {
         await _fixture.AddRawAsync("one", "u1");
