@@ -40,11 +40,17 @@ internal static class EvalCommand
             Description = "A locomo-audit errors.json file; adds an 'audited' block computed with the corrected evidence.",
             HelpName = "FILE",
         };
+        var dump = new Option<string?>("--dump")
+        {
+            Description = "Write one JSON line per question (mode, sample, category, question, evidence, retrieved dia_ids in rank order, recall_at_10) to FILE, for error analysis.",
+            HelpName = "FILE",
+        };
         var topK = OptionParsers.Int("--top-k", "Results per search (1..1000).", 50);
         topK.Aliases.Add("-k");
         locomo.Options.Add(mode);
         locomo.Options.Add(corrections);
         locomo.Options.Add(topK);
+        locomo.Options.Add(dump);
         locomo.SetAction(async (parseResult, cancellationToken) =>
         {
             var modes = LocomoModeNames.Parse(parseResult.GetValue(mode), allowBoth: true);
@@ -61,6 +67,8 @@ internal static class EvalCommand
             var formatter = context.CreateFormatter(parseResult);
 
             var root = Path.Combine(Path.GetTempPath(), "engram-eval-" + Guid.NewGuid().ToString("N"));
+            var dumpPath = parseResult.GetValue(dump);
+            var dumpWriter = dumpPath is null ? null : new StreamWriter(dumpPath, append: false);
             try
             {
                 var reports = await SpectreStageProgress.RunAsync(context.Stderr, async progress =>
@@ -70,7 +78,7 @@ internal static class EvalCommand
                     {
                         await using var session = await EngramSession.OpenAsync(Path.Combine(root, LocomoModeNames.ToName(evalMode)), cancellationToken);
                         var evaluator = new LocomoEvaluator(session.Memory);
-                        results.Add(await evaluator.RunAsync(samples, evalMode, labels, k, progress, cancellationToken));
+                        results.Add(await evaluator.RunAsync(samples, evalMode, labels, k, progress, dumpWriter, cancellationToken));
                     }
 
                     return results;
@@ -79,6 +87,11 @@ internal static class EvalCommand
             }
             finally
             {
+                if (dumpWriter is not null)
+                {
+                    await dumpWriter.DisposeAsync();
+                }
+
                 TryDelete(root);
             }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Engram.Cli.Output;
 
 namespace Engram.Cli.Locomo;
@@ -20,6 +21,7 @@ internal sealed class LocomoEvaluator(IMemory memory)
     /// <param name="corrections">Label corrections for the audited figures, or <see langword="null"/>.</param>
     /// <param name="topK">The number of results per search.</param>
     /// <param name="progress">Receives one step per turn and per question.</param>
+    /// <param name="dump">Receives one JSON line per question (see <see cref="QuestionDump"/>), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">A token to cancel the run.</param>
     /// <returns>The report.</returns>
     public async Task<LocomoModeReport> RunAsync(
@@ -28,6 +30,7 @@ internal sealed class LocomoEvaluator(IMemory memory)
         LocomoCorrections? corrections,
         int topK,
         IStageProgress progress,
+        TextWriter? dump,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(samples);
@@ -85,6 +88,14 @@ internal sealed class LocomoEvaluator(IMemory memory)
                 audited.Add(new QuestionOutcome(question.Category, corrected.Evidence, retrieved));
             }
 
+            if (dump is not null)
+            {
+                var line = new QuestionDump(
+                    LocomoModeNames.ToName(mode), sample.SampleId, question.Category, question.Question, original, corrected?.Evidence, retrieved,
+                    original.Count == 0 ? null : RecallMetrics.RecallAt(original, retrieved, 10));
+                await dump.WriteLineAsync(JsonSerializer.Serialize(line, DumpJson));
+            }
+
             progress.Advance();
         }
 
@@ -100,6 +111,12 @@ internal sealed class LocomoEvaluator(IMemory memory)
             FullTokens: samples.Count == 0 ? 0 : samples.Average(s => (double)TokenEstimator.Estimate(LocomoTurns.FullText(s))));
     }
 
+    private static readonly JsonSerializerOptions DumpJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // a local analysis file, never HTML
+    };
+
     private static CorrectionCounts CountCorrections(IEnumerable<CorrectedEvidence?> corrected)
     {
         var list = corrected.Where(c => c is not null).Select(c => c!.Kind).ToList();
@@ -109,6 +126,19 @@ internal sealed class LocomoEvaluator(IMemory memory)
             list.Count(k => k == CorrectionKind.Unmatched));
     }
 }
+
+/// <summary>One question's outcome, written by <c>engram eval locomo --dump</c> as a JSON line (snake_case keys).</summary>
+/// <param name="Mode">raw or extracted.</param>
+/// <param name="Sample">The conversation's sample_id.</param>
+/// <param name="Category">The LoCoMo category (1 multi-hop, 2 temporal, 3 open-domain, 4 single-hop).</param>
+/// <param name="Question">The question.</param>
+/// <param name="Evidence">The published evidence dia_ids (normalised).</param>
+/// <param name="AuditedEvidence">The corrected evidence, when corrections were given and change it.</param>
+/// <param name="Retrieved">The retrieved dia_ids in rank order, without duplicates.</param>
+/// <param name="RecallAt10">Recall@10 on the published evidence, or <see langword="null"/> when it has none.</param>
+internal sealed record QuestionDump(
+    string Mode, string Sample, int Category, string Question, IReadOnlyList<string> Evidence, IReadOnlyList<string>? AuditedEvidence,
+    IReadOnlyList<string> Retrieved, [property: System.Text.Json.Serialization.JsonPropertyName("recall_at_10")] double? RecallAt10);
 
 /// <summary>The results of one LoCoMo mode.</summary>
 /// <param name="Mode">The mode.</param>

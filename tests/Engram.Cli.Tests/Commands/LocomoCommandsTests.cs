@@ -60,6 +60,30 @@ public sealed class LocomoCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task EvalLocomo_Dump_WritesOneLinePerQuestionWithItsRetrievedTurns()
+    {
+        var file = _temp.Combine("fixture.json");
+        await File.WriteAllTextAsync(file, LocomoFixture.Json);
+        var dump = _temp.Combine("questions.jsonl");
+
+        var run = await Cli.RunAsync("eval", "locomo", file, "--mode", "raw", "--output", "json", "--dump", dump);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var lines = (await File.ReadAllLinesAsync(dump)).Select(l => JsonDocument.Parse(l)).ToList();
+        Assert.Equal(2, lines.Count);
+        using var report = JsonDocument.Parse(run.Stdout);
+        var recall10 = report.RootElement.GetProperty("recall").GetProperty("10").GetProperty("overall").GetDouble();
+        Assert.Equal(recall10, lines.Average(l => l.RootElement.GetProperty("recall_at_10").GetDouble()), 3);
+        Assert.All(lines, l =>
+        {
+            Assert.Equal("raw", l.RootElement.GetProperty("mode").GetString());
+            Assert.NotEmpty(l.RootElement.GetProperty("evidence").EnumerateArray());
+            Assert.StartsWith("D", l.RootElement.GetProperty("retrieved")[0].GetString(), StringComparison.Ordinal);
+            l.Dispose();
+        });
+    }
+
+    [Fact]
     public async Task EvalLocomo_TableOutput_PrintsReadableTables()
     {
         var file = _temp.Combine("fixture.json");
