@@ -56,5 +56,5 @@ public sealed record MemoryWriteBatch
     public IReadOnlyList<RelationInvalidation> RelationInvalidations { get; init; } = [];
 
     /// <summary>Gets a value indicating whether the batch changes nothing.</summary>
-    public bool IsEmpty => Messages.Count == 0 && Inserts.Count == 0 && Updates.Count == 0 && Supersessions.Count == 0 && Deletes.Count == 0 && History.Count == 0 && LexicalAppends.Count == 0 && Relations.Count == 0 && RelationInvalidations.Count == 0;
+    public bool IsEmpty => Messages.Count == 0 && Inserts.Count == 0 && Updates.Count == 0 && Supersessions.Count == 0 && Deletes.Count == 0 && History.Count == 0 && LexicalAppends.Count == 0 && LexicalRemovals.Count == 0 && Relations.Count == 0 && RelationInvalidations.Count == 0;
 }
