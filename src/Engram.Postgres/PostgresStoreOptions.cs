@@ -44,4 +44,14 @@ public sealed class PostgresStoreOptions
     /// smaller; pgvector only). Higher is slower and more exact.
     /// </summary>
     public int HnswEfSearch { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets whether an erasure (<see cref="IMemoryStore.EraseAsync"/>: delete, delete_all, entity deletion) runs
+    /// <c>VACUUM</c> on the tables it changed after its commit (default <see langword="true"/>), so that the old row
+    /// versions holding the erased text are removed now rather than whenever autovacuum gets to them. Best effort: it
+    /// needs ownership of the tables, cannot remove versions an older running transaction may still see, and costs a
+    /// pass over each table's changed pages and indexes; <see cref="ErasureReceipt.Compacted"/> says whether it completed.
+    /// Turn it off when autovacuum (or a scheduled <c>VACUUM</c>) is enough.
+    /// </summary>
+    public bool VacuumAfterErasure { get; set; } = true;
 }
