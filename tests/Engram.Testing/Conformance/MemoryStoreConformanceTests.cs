@@ -7,7 +7,7 @@ namespace Engram.Testing.Conformance;
 /// store by a concrete subclass: CRUD, the filter language, history, supersession, expiration, paging, concurrency,
 /// project isolation and events. Each test uses its own fresh project ids, so one database can serve them all.
 /// </summary>
-public abstract class MemoryStoreConformanceTests
+public abstract partial class MemoryStoreConformanceTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly EmbeddingModel Model = new("conformance-embedder", 3);
