@@ -18,11 +18,15 @@ public sealed partial class PostgresMemoryStore
     /// its entity links and graph relations go with the row and entities left without links are removed. With a
     /// <paramref name="scope"/>, the scope's remaining raw messages and the payloads of its finished events are erased too.
     /// The SQLite store does the same.</para>
-    /// <para>PostgreSQL keeps the old row versions (dead tuples) in the table files until <c>VACUUM</c> removes them.
-    /// With <see cref="PostgresStoreOptions.VacuumAfterErasure"/> (the default) the store runs <c>VACUUM</c> on the
-    /// touched tables after the commit, outside any transaction; <see cref="ErasureReceipt.Compacted"/> tells whether it
-    /// completed. VACUUM cannot remove versions that a transaction still running may see, and it makes the space
-    /// reusable without zeroing it (see docs/deployment.md for what this means and what it does not).</para>
+    /// <para>PostgreSQL keeps the old row versions (dead tuples) in the table files until <c>VACUUM</c> removes them;
+    /// removing them marks their space free without zeroing it, and index pages keep the words of removed entries
+    /// (lexemes, entity keys) until the pages are reused. With <see cref="PostgresStoreOptions.VacuumAfterErasure"/>
+    /// (the default) the store runs <c>VACUUM</c> on the touched tables after the commit, outside any transaction, so no
+    /// old version stays readable; with <see cref="PostgresStoreOptions.FullVacuumAfterErasure"/> it runs
+    /// <c>VACUUM FULL</c>, which rewrites the tables and their indexes into new files holding only live rows.
+    /// <see cref="ErasureReceipt.Compacted"/> is <see langword="true"/> only after a completed <c>VACUUM FULL</c>.
+    /// Neither removes versions a transaction still running may see, nor the copies in the write-ahead log or backups
+    /// (see docs/deployment.md).</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="batch"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The batch's project id is empty.</exception>
@@ -34,7 +38,7 @@ public sealed partial class PostgresMemoryStore
         ArgumentNullException.ThrowIfNull(batch);
         var erasure = new Erasure(scope);
         await WriteCoreAsync(batch, erasure, cancellationToken).ConfigureAwait(false);
-        var compacted = _options.VacuumAfterErasure && await TryVacuumAsync(cancellationToken).ConfigureAwait(false);
+        var compacted = (_options.VacuumAfterErasure || _options.FullVacuumAfterErasure) && await TryVacuumAsync(cancellationToken).ConfigureAwait(false);
         return new ErasureReceipt
         {
             MemoryIds = batch.Deletes,
@@ -49,10 +53,12 @@ public sealed partial class PostgresMemoryStore
     }
 
     /// <summary>
-    /// Runs <c>VACUUM</c> on <see cref="ErasedTables"/> (autocommit: VACUUM cannot run in a transaction). Best effort:
-    /// a failure (no ownership of the tables, a lock or statement timeout) is reported as <see langword="false"/>,
-    /// never thrown: the erasure itself is already committed.
+    /// Runs <c>VACUUM</c> (or, with <see cref="PostgresStoreOptions.FullVacuumAfterErasure"/>, <c>VACUUM FULL</c>) on
+    /// <see cref="ErasedTables"/>, in autocommit (VACUUM cannot run in a transaction). Best effort: a failure (no
+    /// ownership of the tables, a lock or statement timeout) is reported as <see langword="false"/>, never thrown: the
+    /// erasure itself is already committed.
     /// </summary>
+    /// <returns><see langword="true"/> when <c>VACUUM FULL</c> ran to completion (see <see cref="ErasureReceipt.Compacted"/>).</returns>
     private async Task<bool> TryVacuumAsync(CancellationToken cancellationToken)
     {
         try
@@ -60,8 +66,8 @@ public sealed partial class PostgresMemoryStore
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                await ExecuteAsync(connection, $"VACUUM {ErasedTables};", cancellationToken).ConfigureAwait(false);
-                return true;
+                await ExecuteAsync(connection, $"VACUUM {(_options.FullVacuumAfterErasure ? "FULL " : string.Empty)}{ErasedTables};", cancellationToken).ConfigureAwait(false);
+                return _options.FullVacuumAfterErasure;
             }
         }
         catch (NpgsqlException)
