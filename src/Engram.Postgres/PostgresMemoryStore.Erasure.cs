@@ -54,11 +54,11 @@ public sealed partial class PostgresMemoryStore
 
     /// <summary>
     /// Runs <c>VACUUM</c> (or, with <see cref="PostgresStoreOptions.FullVacuumAfterErasure"/>, <c>VACUUM FULL</c>) on
-    /// <see cref="ErasedTables"/>, in autocommit (VACUUM cannot run in a transaction). Best effort: a failure (no
-    /// ownership of the tables, a lock or statement timeout) is reported as <see langword="false"/>, never thrown: the
-    /// erasure itself is already committed.
+    /// <see cref="ErasedTables"/>, in autocommit (VACUUM cannot run in a transaction). Best effort: a failure (a lock or
+    /// statement timeout) or a skipped table (PostgreSQL only warns when the role does not own it) is reported as
+    /// <see langword="false"/>, never thrown: the erasure itself is already committed.
     /// </summary>
-    /// <returns><see langword="true"/> when <c>VACUUM FULL</c> ran to completion (see <see cref="ErasureReceipt.Compacted"/>).</returns>
+    /// <returns><see langword="true"/> when <c>VACUUM FULL</c> processed every table (see <see cref="ErasureReceipt.Compacted"/>).</returns>
     private async Task<bool> TryVacuumAsync(CancellationToken cancellationToken)
     {
         try
@@ -66,8 +66,10 @@ public sealed partial class PostgresMemoryStore
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
+                var skipped = false;
+                connection.Notice += (_, e) => skipped |= e.Notice.InvariantSeverity == "WARNING";
                 await ExecuteAsync(connection, $"VACUUM {(_options.FullVacuumAfterErasure ? "FULL " : string.Empty)}{ErasedTables};", cancellationToken).ConfigureAwait(false);
-                return _options.FullVacuumAfterErasure;
+                return _options.FullVacuumAfterErasure && !skipped;
             }
         }
         catch (NpgsqlException)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -70,6 +72,45 @@ public sealed class ErasureVacuumTests(PostgresDatabase database, ITestOutputHel
             // The erased rows were the last written on their pages: VACUUM freed their space without zeroing it.
             Assert.Contains("memories (r)", pages);
         }
+    }
+
+    [Fact]
+    public async Task FullVacuum_FromConfiguration_IsReportedCompacted_AndNotForATableItDoesNotOwn()
+    {
+        var connectionString = await database.Server.CreateDatabaseAsync();
+        var services = new ServiceCollection();
+        services.AddEngram().TryAddConfiguredPostgresStore(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Engram:Store:Provider"] = "postgres",
+            ["Engram:Store:ConnectionString"] = connectionString,
+            ["Engram:Store:Postgres:FullVacuumAfterErasure"] = "true",
+        }).Build());
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<PostgresMemoryStore>();
+        await store.WriteAsync(Batch("gone", "Fact to erase"));
+
+        Assert.True((await store.EraseAsync(new MemoryWriteBatch { ProjectId = "p", Deletes = ["gone"] }, scope: null)).Compacted);
+
+        // A role that does not own the tables: PostgreSQL skips them with a warning, and the receipt says so.
+        await using (var admin = new NpgsqlConnection(connectionString))
+        {
+            await admin.OpenAsync();
+            await using var grant = new NpgsqlCommand("""
+                CREATE ROLE engram_app LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO engram_app;
+                GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO engram_app; GRANT USAGE, CREATE ON SCHEMA public TO engram_app;
+                """, admin);
+            await grant.ExecuteNonQueryAsync();
+        }
+
+        await using var app = new PostgresMemoryStore(new PostgresStoreOptions
+        {
+            ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Username = "engram_app" }.ConnectionString,
+            FullVacuumAfterErasure = true,
+        });
+        await app.WriteAsync(Batch("gone2", "Another fact"));
+        var receipt = await app.EraseAsync(new MemoryWriteBatch { ProjectId = "p", Deletes = ["gone2"] }, scope: null);
+        Assert.Equal(["gone2"], receipt.MemoryIds);
+        Assert.False(receipt.Compacted);
     }
 
     private static MemoryWriteBatch Batch(string id, string text) => new()
