@@ -17,11 +17,12 @@ public static class PostgresMemoryBuilderExtensions
     /// <summary>
     /// Uses a <see cref="PostgresMemoryStore"/> as the engine's <see cref="IMemoryStore"/>, replacing any store registered
     /// before (the store also serves <see cref="IEventStore"/>, <see cref="ITenantStore"/>, <see cref="IFeedbackStore"/>,
-    /// <see cref="IExportStore"/> and <see cref="IScopeCatalog"/>).
+    /// <see cref="IExportStore"/>, <see cref="IScopeCatalog"/>, <see cref="IGraphStore"/>, <see cref="IWebhookStore"/> and
+    /// <see cref="IMemoryArchiveStore"/>).
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddEngram()</c>.</param>
     /// <param name="connectionString">The Npgsql connection string, for example <c>Host=db;Database=engram;Username=engram;Password=…</c>.</param>
-    /// <param name="configure">Adjusts the other options (event lease, HNSW parameters), or <see langword="null"/>.</param>
+    /// <param name="configure">Adjusts the other options (event lease, HNSW parameters, VACUUM after erasure), or <see langword="null"/>.</param>
     /// <returns>The same builder, for chaining.</returns>
     /// <remarks>A singleton taking the container's <see cref="TimeProvider"/>, else <see cref="TimeProvider.System"/>.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
@@ -80,6 +81,8 @@ public static class PostgresMemoryBuilderExtensions
             options.HnswEfConstruction = ReadInt(section, nameof(PostgresStoreOptions.HnswEfConstruction), options.HnswEfConstruction);
             options.HnswEfSearch = ReadInt(section, nameof(PostgresStoreOptions.HnswEfSearch), options.HnswEfSearch);
             options.UsePgvector = !string.Equals(section[nameof(PostgresStoreOptions.UsePgvector)], "false", StringComparison.OrdinalIgnoreCase);
+            options.VacuumAfterErasure = !string.Equals(section[nameof(PostgresStoreOptions.VacuumAfterErasure)], "false", StringComparison.OrdinalIgnoreCase);
+            options.FullVacuumAfterErasure = string.Equals(section[nameof(PostgresStoreOptions.FullVacuumAfterErasure)], "true", StringComparison.OrdinalIgnoreCase);
         });
         return true;
     }

@@ -171,32 +171,7 @@ public sealed partial class PostgresMemoryStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var metadata = reader.GetString(7);
-                result.Add(new MemoryItem
-                {
-                    Id = reader.GetString(0),
-                    Scope = new MemoryScope
-                    {
-                        UserId = PostgresValues.NullableString(reader, 1),
-                        AgentId = PostgresValues.NullableString(reader, 2),
-                        AppId = PostgresValues.NullableString(reader, 3),
-                        RunId = PostgresValues.NullableString(reader, 4),
-                    },
-                    Memory = reader.GetString(5),
-                    Hash = reader.GetString(6),
-                    Metadata = metadata == "{}" ? MemoryMetadata.Empty : MemoryMetadata.Parse(metadata),
-                    Categories = PostgresValues.FromJsonArray(reader.GetString(8)),
-                    Role = PostgresValues.NullableString(reader, 9),
-                    ActorId = PostgresValues.NullableString(reader, 10),
-                    AttributedTo = PostgresValues.NullableString(reader, 11),
-                    CreatedAt = PostgresValues.ParseTimestamp(reader.GetString(12)),
-                    UpdatedAt = PostgresValues.ParseTimestamp(reader.GetString(13)),
-                    ObservedAt = PostgresValues.ParseTimestamp(reader.GetString(14)),
-                    ExpirationDate = PostgresValues.NullableDate(reader, 15),
-                    SupersededBy = PostgresValues.NullableString(reader, 16),
-                    ValidTo = PostgresValues.NullableTimestamp(reader, 17),
-                    SourceMessageIds = PostgresValues.FromJsonArray(reader.GetString(18)),
-                });
+                result.Add(ReadMemory(reader));
             }
         }
 
@@ -214,23 +189,7 @@ public sealed partial class PostgresMemoryStore
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    result.Add(new StoredMessage
-                    {
-                        Id = reader.GetString(0),
-                        Scope = new MemoryScope
-                        {
-                            UserId = PostgresValues.NullableString(reader, 1),
-                            AgentId = PostgresValues.NullableString(reader, 2),
-                            AppId = PostgresValues.NullableString(reader, 3),
-                            RunId = PostgresValues.NullableString(reader, 4),
-                        },
-                        Role = reader.GetString(5),
-                        Name = PostgresValues.NullableString(reader, 6),
-                        Content = reader.GetString(7),
-                        ExternalId = PostgresValues.NullableString(reader, 8),
-                        ObservedAt = PostgresValues.ParseTimestamp(reader.GetString(9)),
-                        CreatedAt = PostgresValues.ParseTimestamp(reader.GetString(10)),
-                    });
+                    result.Add(ReadMessage(reader));
                 }
             }
 
@@ -241,4 +200,54 @@ public sealed partial class PostgresMemoryStore
 
             return result;
         }, cancellationToken);
+
+    /// <summary>Reads a memory row selected as <see cref="MemoryColumns"/> (ordinals 0–18).</summary>
+    private static MemoryItem ReadMemory(NpgsqlDataReader reader)
+    {
+        var metadata = reader.GetString(7);
+        return new MemoryItem
+        {
+            Id = reader.GetString(0),
+            Scope = new MemoryScope
+            {
+                UserId = PostgresValues.NullableString(reader, 1),
+                AgentId = PostgresValues.NullableString(reader, 2),
+                AppId = PostgresValues.NullableString(reader, 3),
+                RunId = PostgresValues.NullableString(reader, 4),
+            },
+            Memory = reader.GetString(5),
+            Hash = reader.GetString(6),
+            Metadata = metadata == "{}" ? MemoryMetadata.Empty : MemoryMetadata.Parse(metadata),
+            Categories = PostgresValues.FromJsonArray(reader.GetString(8)),
+            Role = PostgresValues.NullableString(reader, 9),
+            ActorId = PostgresValues.NullableString(reader, 10),
+            AttributedTo = PostgresValues.NullableString(reader, 11),
+            CreatedAt = PostgresValues.ParseTimestamp(reader.GetString(12)),
+            UpdatedAt = PostgresValues.ParseTimestamp(reader.GetString(13)),
+            ObservedAt = PostgresValues.ParseTimestamp(reader.GetString(14)),
+            ExpirationDate = PostgresValues.NullableDate(reader, 15),
+            SupersededBy = PostgresValues.NullableString(reader, 16),
+            ValidTo = PostgresValues.NullableTimestamp(reader, 17),
+            SourceMessageIds = PostgresValues.FromJsonArray(reader.GetString(18)),
+        };
+    }
+
+    /// <summary>Reads a message row selected as <see cref="MessageColumns"/> (ordinals 0–10).</summary>
+    private static StoredMessage ReadMessage(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Scope = new MemoryScope
+        {
+            UserId = PostgresValues.NullableString(reader, 1),
+            AgentId = PostgresValues.NullableString(reader, 2),
+            AppId = PostgresValues.NullableString(reader, 3),
+            RunId = PostgresValues.NullableString(reader, 4),
+        },
+        Role = reader.GetString(5),
+        Name = PostgresValues.NullableString(reader, 6),
+        Content = reader.GetString(7),
+        ExternalId = PostgresValues.NullableString(reader, 8),
+        ObservedAt = PostgresValues.ParseTimestamp(reader.GetString(9)),
+        CreatedAt = PostgresValues.ParseTimestamp(reader.GetString(10)),
+    };
 }

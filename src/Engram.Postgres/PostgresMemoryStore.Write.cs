@@ -22,20 +22,24 @@ public sealed partial class PostgresMemoryStore
     /// <inheritdoc/>
     /// <remarks>
     /// One READ COMMITTED transaction holding the project's advisory lock: messages, inserts, updates, lexical appends,
-    /// supersessions, deletes, history, orphan-entity removal and the completed event, in that order. The first vector
-    /// records the embedder (and, with pgvector, creates the HNSW index for its dimension).
+    /// supersessions, deletes, history, orphan-entity removal, graph relations (<see cref="IGraphStore"/>), webhook
+    /// outbox entries (<see cref="IWebhookStore"/>) and the completed event, in that order. The first vector records the
+    /// embedder (and, with pgvector, creates the HNSW index for its dimension).
     /// </remarks>
-    public async Task WriteAsync(MemoryWriteBatch batch, CancellationToken cancellationToken = default)
+    public Task WriteAsync(MemoryWriteBatch batch, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(batch, erasure: null, cancellationToken);
+
+    private async Task WriteCoreAsync(MemoryWriteBatch batch, Erasure? erasure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentException.ThrowIfNullOrEmpty(batch.ProjectId, nameof(batch));
         var model = ValidateVectors(batch);
-        if (batch.IsEmpty)
+        if (batch.IsEmpty && erasure is null)
         {
             return;
         }
 
-        await RunAsync("write", write: true, async connection =>
+        await RunAsync(erasure is null ? "write" : "erase", write: true, async connection =>
         {
             await LockProjectAsync(connection, batch.ProjectId, cancellationToken).ConfigureAwait(false);
             if (model is not null)
@@ -49,9 +53,16 @@ public sealed partial class PostgresMemoryStore
             await writer.UpdateAsync(batch.Updates, cancellationToken).ConfigureAwait(false);
             await writer.AppendLexicalAsync(batch.LexicalAppends, cancellationToken).ConfigureAwait(false);
             await writer.SupersedeAsync(batch.Supersessions, cancellationToken).ConfigureAwait(false);
+            if (erasure is not null)
+            {
+                await erasure.EraseCopiesAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+            }
+
             await writer.DeleteAsync(batch.Deletes, cancellationToken).ConfigureAwait(false);
             await writer.WriteHistoryAsync(batch.History, cancellationToken).ConfigureAwait(false);
             await writer.RemoveOrphanEntitiesAsync(cancellationToken).ConfigureAwait(false);
+            await WriteRelationsAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+            await WriteWebhookOutboxAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             await CompleteBatchEventAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
@@ -71,6 +82,7 @@ public sealed partial class PostgresMemoryStore
                 "DELETE FROM memories WHERE project_id = @project;",
                 "DELETE FROM history WHERE project_id = @project;",
                 "DELETE FROM messages WHERE project_id = @project;",
+                "DELETE FROM relations WHERE project_id = @project;",
             ];
             foreach (var sql in statements)
             {

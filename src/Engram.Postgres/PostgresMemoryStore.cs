@@ -5,8 +5,9 @@ namespace Engram.Postgres;
 
 /// <summary>
 /// The PostgreSQL <see cref="IMemoryStore"/> (with <see cref="IEventStore"/>, <see cref="ITenantStore"/>,
-/// <see cref="IFeedbackStore"/>, <see cref="IExportStore"/> and <see cref="IScopeCatalog"/>): one database shared by any
-/// number of stateless Engram servers.
+/// <see cref="IFeedbackStore"/>, <see cref="IExportStore"/>, <see cref="IScopeCatalog"/>, <see cref="IGraphStore"/>,
+/// <see cref="IWebhookStore"/> and <see cref="IMemoryArchiveStore"/>, and erasure): one database shared by any number of
+/// stateless Engram servers.
 /// </summary>
 /// <remarks>
 /// <para>Thread-safe: register one instance per process as a singleton; it owns an Npgsql data source (connection pool).

@@ -194,6 +194,61 @@ internal static class PostgresSchema
             UNIQUE (project_id, id)
         );
         """,
+
+        // 2 (issue 11, SQLite's migration 4): graph relations (triples linked to their source memory; a contradicted
+        // relation is invalidated, never deleted), webhooks and their durable outbox, written in the transaction of each
+        // memory change. Webhook and delivery ids are identities (Mem0's clients treat webhook ids as integers); deleting
+        // a webhook drops its outbox entries. The due index serves the SKIP LOCKED claim of the delivery workers.
+        """
+        CREATE TABLE relations (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            project_id text COLLATE "C" NOT NULL,
+            user_id text COLLATE "C",
+            agent_id text COLLATE "C",
+            app_id text COLLATE "C",
+            run_id text COLLATE "C",
+            source text COLLATE "C" NOT NULL,
+            relationship text COLLATE "C" NOT NULL,
+            destination text COLLATE "C" NOT NULL,
+            memory_id text COLLATE "C" NOT NULL,
+            created_at text COLLATE "C" NOT NULL,
+            invalidated_at text COLLATE "C",
+            invalidated_by text COLLATE "C"
+        );
+        CREATE INDEX ix_relations_source ON relations (project_id, source);
+        CREATE INDEX ix_relations_destination ON relations (project_id, destination);
+        CREATE INDEX ix_relations_memory ON relations (project_id, memory_id);
+
+        CREATE TABLE webhooks (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            project_id text COLLATE "C" NOT NULL,
+            name text NOT NULL,
+            url text NOT NULL,
+            event_types jsonb NOT NULL DEFAULT '[]',
+            secret text NOT NULL,
+            is_active boolean NOT NULL DEFAULT true,
+            created_at text COLLATE "C" NOT NULL,
+            updated_at text COLLATE "C" NOT NULL
+        );
+        CREATE INDEX ix_webhooks_project ON webhooks (project_id);
+
+        CREATE TABLE webhook_outbox (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            project_id text COLLATE "C" NOT NULL,
+            webhook_id bigint NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+            event_type text NOT NULL,
+            payload text NOT NULL,
+            status text NOT NULL DEFAULT 'PENDING',
+            attempts integer NOT NULL DEFAULT 0,
+            next_attempt_at text COLLATE "C" NOT NULL,
+            last_error text,
+            created_at text COLLATE "C" NOT NULL,
+            completed_at text COLLATE "C"
+        );
+        CREATE INDEX ix_webhook_outbox_due ON webhook_outbox (next_attempt_at, id) WHERE status = 'PENDING';
+        CREATE INDEX ix_webhook_outbox_webhook ON webhook_outbox (webhook_id, id);
+        CREATE INDEX ix_webhook_outbox_project ON webhook_outbox (project_id, id);
+        """,
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

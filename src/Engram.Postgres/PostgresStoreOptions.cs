@@ -44,4 +44,24 @@ public sealed class PostgresStoreOptions
     /// smaller; pgvector only). Higher is slower and more exact.
     /// </summary>
     public int HnswEfSearch { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets whether an erasure (<see cref="IMemoryStore.EraseAsync"/>: delete, delete_all, entity deletion) runs
+    /// <c>VACUUM</c> on the tables it changed after its commit (default <see langword="true"/>), so that the old row
+    /// versions holding the erased text are removed now rather than whenever autovacuum gets to them. VACUUM frees their
+    /// space without zeroing it (bytes stay until the space is reused) and leaves erased words in index pages; see
+    /// <see cref="FullVacuumAfterErasure"/>. Best effort: it needs ownership of the tables, cannot remove versions an
+    /// older running transaction may still see, and costs a pass over each table's changed pages and its indexes.
+    /// </summary>
+    public bool VacuumAfterErasure { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets whether an erasure runs <c>VACUUM FULL</c> instead of <c>VACUUM</c> on the tables it changed (default
+    /// <see langword="false"/>; applies whatever <see cref="VacuumAfterErasure"/> says). Plain VACUUM frees the old row
+    /// versions' space without zeroing it, and index pages keep erased words (lexemes, entity keys) until reused;
+    /// <c>VACUUM FULL</c> rewrites the tables and their indexes into new files holding only live rows. It locks each
+    /// table exclusively while it rewrites it (every project waits) and reads it whole: for deployments that must show
+    /// erased text gone from the database files, at that cost per erasure.
+    /// </summary>
+    public bool FullVacuumAfterErasure { get; set; }
 }

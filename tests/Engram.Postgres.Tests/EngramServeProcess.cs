@@ -30,10 +30,11 @@ public sealed partial class EngramServeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<EngramServeProcess> StartAsync(string connectionString)
+    /// <summary>Starts a server; <paramref name="environment"/> adds variables (configuration keys as <c>Engram__Section__Key</c>).</summary>
+    public static async Task<EngramServeProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? environment = null)
     {
         var server = new EngramServeProcess();
-        await server.StartCoreAsync(connectionString);
+        await server.StartCoreAsync(connectionString, environment);
         return server;
     }
 
@@ -68,7 +69,7 @@ public sealed partial class EngramServeProcess : IAsyncDisposable
         }
     }
 
-    private async Task StartCoreAsync(string connectionString)
+    private async Task StartCoreAsync(string connectionString, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[]
@@ -82,6 +83,11 @@ public sealed partial class EngramServeProcess : IAsyncDisposable
 
         start.Environment["ENGRAM_API_KEY"] = ApiKey;
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var started = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Read(e.Data, started);

@@ -5,9 +5,11 @@ namespace Engram.Testing.Conformance;
 /// <summary>
 /// The behaviour every <see cref="IMemoryStore"/> (and its <see cref="IEventStore"/>) must show, run against each real
 /// store by a concrete subclass: CRUD, the filter language, history, supersession, expiration, paging, concurrency,
-/// project isolation and events. Each test uses its own fresh project ids, so one database can serve them all.
+/// project isolation and events; and, in the partial files, the optional SPIs every shipped store implements: graph
+/// (<see cref="IGraphStore"/>), archive (<see cref="IMemoryArchiveStore"/>), webhooks (<see cref="IWebhookStore"/>) and
+/// erasure (<see cref="IMemoryStore.EraseAsync"/>). Each test uses its own fresh project ids, so one database can serve them all.
 /// </summary>
-public abstract class MemoryStoreConformanceTests
+public abstract partial class MemoryStoreConformanceTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly EmbeddingModel Model = new("conformance-embedder", 3);
