@@ -21,7 +21,7 @@ public sealed partial class PostgresMemoryStore
 
     /// <inheritdoc/>
     /// <remarks>
-    /// One READ COMMITTED transaction holding the project's advisory lock: messages, inserts, updates, lexical appends,
+    /// One READ COMMITTED transaction holding the project's advisory lock: messages, inserts, updates, lexical appends and removals,
     /// supersessions, deletes, history, orphan-entity removal, graph relations (<see cref="IGraphStore"/>), webhook
     /// outbox entries (<see cref="IWebhookStore"/>) and the completed event, in that order. The first vector records the
     /// embedder (and, with pgvector, creates the HNSW index for its dimension).
@@ -52,6 +52,7 @@ public sealed partial class PostgresMemoryStore
             await writer.InsertAsync(batch.Inserts, cancellationToken).ConfigureAwait(false);
             await writer.UpdateAsync(batch.Updates, cancellationToken).ConfigureAwait(false);
             await writer.AppendLexicalAsync(batch.LexicalAppends, cancellationToken).ConfigureAwait(false);
+            await writer.RemoveLexicalAsync(batch.LexicalRemovals, cancellationToken).ConfigureAwait(false);
             await writer.SupersedeAsync(batch.Supersessions, cancellationToken).ConfigureAwait(false);
             if (erasure is not null)
             {
@@ -313,6 +314,28 @@ public sealed partial class PostgresMemoryStore
                 {
                     throw new MemoryNotFoundException(id);
                 }
+            }
+        }
+
+        // Index-only, like appends: a memory changes only when its lexical text holds the whole erased context.
+        public async Task RemoveLexicalAsync(IReadOnlyList<LexicalRemoval> removals, CancellationToken cancellationToken)
+        {
+            foreach (var removal in removals)
+            {
+                ArgumentNullException.ThrowIfNull(removal);
+                using var read = Command("SELECT lexical FROM memories WHERE project_id = @project AND id = @id;");
+                read.Parameters.Add(PostgresValues.Text("id", removal.MemoryId));
+                if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string current
+                    || removal.ApplyTo(current) is not { } reduced)
+                {
+                    continue;
+                }
+
+                using var write = Command("UPDATE memories SET lexical = @lexical, lexical_len = @tokens WHERE project_id = @project AND id = @id;");
+                write.Parameters.Add(PostgresValues.Text("id", removal.MemoryId));
+                write.Parameters.Add(PostgresValues.Text("lexical", reduced));
+                write.Parameters.Add(new NpgsqlParameter("tokens", NpgsqlDbType.Integer) { Value = PostgresValues.CountTokens(reduced) });
+                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -8,6 +8,38 @@ public abstract partial class MemoryStoreConformanceTests
     private const string Secret = "Zanzibar";
 
     [Fact]
+    public async Task Erase_WithLexicalRemovals_TakesTheErasedContextOutOfNeighboursThatHoldAllOfIt()
+    {
+        // n1 and n2 were indexed with the erased turn "secret zanzibar island" as context; n3 shares only one of its words.
+        await Insert(
+            Record(Item("gone", "secret zanzibar island")),
+            Record(Item("n1", "hiking sister")) with { LexicalText = "hiking sister secret zanzibar island" },
+            Record(Item("n2", "island trip")) with { LexicalText = "island trip secret zanzibar island" },
+            Record(Item("n3", "zanzibar spices")));
+        string[] context = ["secret", "zanzibar", "island"];
+
+        await Store.EraseAsync(
+            new MemoryWriteBatch
+            {
+                ProjectId = Project,
+                Deletes = ["gone"],
+                LexicalRemovals =
+                [
+                    new LexicalRemoval("n1", context, ["hiking", "sister"]),
+                    new LexicalRemoval("n2", context, ["island", "trip"]),
+                    new LexicalRemoval("n3", context, ["zanzibar", "spices"]),
+                    new LexicalRemoval("unknown", context, []),
+                ],
+            },
+            scope: null);
+
+        Assert.Empty(await Store.SearchKeywordsAsync(Query(), ["secret"], 10));
+        Assert.Equal(["n3"], (await Store.SearchKeywordsAsync(Query(), ["zanzibar"], 10)).Select(h => h.MemoryId));
+        Assert.Equal(["n2"], (await Store.SearchKeywordsAsync(Query(), ["island"], 10)).Select(h => h.MemoryId));
+        Assert.Equal(["n1"], (await Store.SearchKeywordsAsync(Query(), ["hiking"], 10)).Select(h => h.MemoryId));
+    }
+
+    [Fact]
     public async Task Erase_OneMemory_BlanksHistoryEventsAndDeliveries_RemovesSourcesExportsLinksAndRelations()
     {
         var hook = await Webhooks.CreateWebhookAsync(Hook("all", WebhookEventTypes.All));
