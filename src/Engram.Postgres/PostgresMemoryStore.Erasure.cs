@@ -133,9 +133,9 @@ public sealed partial class PostgresMemoryStore
                     command.Parameters.Add(PostgresValues.Text("id", id));
                     if (PerMemory[i].Contains("@blank_add", StringComparison.Ordinal))
                     {
-                        command.Parameters.Add(PostgresValues.Text("blank_add", ChangePayload(id, string.Empty, MemoryEventTypeNames.ToName(MemoryEventType.Add))));
-                        command.Parameters.Add(PostgresValues.Text("blank_update", ChangePayload(id, string.Empty, MemoryEventTypeNames.ToName(MemoryEventType.Update))));
-                        command.Parameters.Add(PostgresValues.Text("blank_delete", ChangePayload(id, string.Empty, MemoryEventTypeNames.ToName(MemoryEventType.Delete))));
+                        command.Parameters.Add(PostgresValues.Text("blank_add", WebhookOutboxPayloads.ChangePayload(id, string.Empty, MemoryEventTypeNames.ToName(MemoryEventType.Add))));
+                        command.Parameters.Add(PostgresValues.Text("blank_update", WebhookOutboxPayloads.ChangePayload(id, string.Empty, MemoryEventTypeNames.ToName(MemoryEventType.Update))));
+                        command.Parameters.Add(PostgresValues.Text("blank_delete", WebhookOutboxPayloads.ChangePayload(id, string.Empty, MemoryEventTypeNames.ToName(MemoryEventType.Delete))));
                     }
 
                     counts[i] = PerMemory[i].StartsWith("SELECT", StringComparison.Ordinal)

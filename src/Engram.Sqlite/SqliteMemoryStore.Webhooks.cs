@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Engram.Sqlite;
@@ -15,7 +13,7 @@ public sealed partial class SqliteMemoryStore : IWebhookStore
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
     public Task<Webhook> CreateWebhookAsync(Webhook webhook, CancellationToken cancellationToken = default)
     {
-        ValidateWebhook(webhook);
+        WebhookOutboxPayloads.Validate(webhook);
         return ExecuteAsync("create_webhook", write: true, async connection =>
         {
             using var command = connection.CreateCommand();
@@ -55,7 +53,7 @@ public sealed partial class SqliteMemoryStore : IWebhookStore
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
     public Task<bool> UpdateWebhookAsync(Webhook webhook, CancellationToken cancellationToken = default)
     {
-        ValidateWebhook(webhook);
+        WebhookOutboxPayloads.Validate(webhook);
         return ExecuteAsync("update_webhook", write: true, async connection =>
         {
             using var command = connection.CreateCommand();
@@ -197,29 +195,7 @@ public sealed partial class SqliteMemoryStore : IWebhookStore
             return;
         }
 
-        var events = new List<(string EventType, string Payload)>();
-        foreach (var entry in batch.History)
-        {
-            var (eventType, text) = entry.Event switch
-            {
-                MemoryEventType.Add => (WebhookEventTypes.MemoryAdd, entry.NewMemory),
-                MemoryEventType.Update => (WebhookEventTypes.MemoryUpdate, entry.NewMemory),
-                MemoryEventType.Delete => (WebhookEventTypes.MemoryDelete, entry.OldMemory),
-                _ => (null, null),
-            };
-            if (eventType is not null)
-            {
-                events.Add((eventType, ChangePayload(entry.MemoryId, text, MemoryEventTypeNames.ToName(entry.Event))));
-            }
-        }
-
-        foreach (var record in batch.Inserts)
-        {
-            if (record.Item.Categories is { Count: > 0 } categories)
-            {
-                events.Add((WebhookEventTypes.MemoryCategorize, CategorizePayload(record.Item.Id, categories)));
-            }
-        }
+        var events = WebhookOutboxPayloads.Build(batch);
 
         if (events.Count == 0)
         {
@@ -252,55 +228,6 @@ public sealed partial class SqliteMemoryStore : IWebhookStore
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-    }
-
-    /// <summary>Mem0's change payload: <c>{"event_details": {"id", "data": {"memory"}, "event"}}</c>.</summary>
-    private static string ChangePayload(string memoryId, string? memory, string eventName) => WritePayload(writer =>
-    {
-        writer.WriteString("id", memoryId);
-        writer.WriteStartObject("data");
-        writer.WriteString("memory", memory);
-        writer.WriteEndObject();
-        writer.WriteString("event", eventName);
-    });
-
-    /// <summary>Mem0's categorize payload: <c>{"event_details": {"event": "CATEGORIZE", "memory_id", "categories"}}</c>.</summary>
-    private static string CategorizePayload(string memoryId, IReadOnlyList<string> categories) => WritePayload(writer =>
-    {
-        writer.WriteString("event", "CATEGORIZE");
-        writer.WriteString("memory_id", memoryId);
-        writer.WriteStartArray("categories");
-        foreach (var category in categories)
-        {
-            writer.WriteStringValue(category);
-        }
-
-        writer.WriteEndArray();
-    });
-
-    private static string WritePayload(Action<Utf8JsonWriter> details)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("event_details");
-            details(writer);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
-    }
-
-    private static void ValidateWebhook(Webhook webhook)
-    {
-        ArgumentNullException.ThrowIfNull(webhook);
-        ArgumentException.ThrowIfNullOrEmpty(webhook.ProjectId, nameof(webhook));
-        ArgumentException.ThrowIfNullOrEmpty(webhook.Name, nameof(webhook));
-        ArgumentException.ThrowIfNullOrEmpty(webhook.Url, nameof(webhook));
-        ArgumentException.ThrowIfNullOrEmpty(webhook.Secret, nameof(webhook));
-        ArgumentNullException.ThrowIfNull(webhook.EventTypes, nameof(webhook));
     }
 
     private static void SetWebhook(SqliteCommand command, Webhook webhook)
