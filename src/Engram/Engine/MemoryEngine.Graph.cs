@@ -30,49 +30,117 @@ public sealed partial class MemoryEngine
     }
 
     /// <summary>
-    /// Extracts the relations of new memories and finds the stored ones they contradict: a relation of an exclusive
-    /// relationship (<c>lives_in</c>, <c>works_at</c>, …) invalidates the valid relations of the same source, scope and
-    /// relationship with another destination.
+    /// Gets the relations extracted from, or invalidated by, some memories (valid and invalidated ones), newest first.
     /// </summary>
-    private async Task<(List<GraphRelation> Added, List<GraphRelation> Invalidated)> ExtractRelationsAsync(
-        IGraphStore graph, MemoryScope scope, IEnumerable<MemoryItem> items, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="memoryIds">The memory ids.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The relations; empty when none or when the store has no graph.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="memoryIds"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<GraphRelation>> GetMemoryRelationsAsync(IReadOnlyCollection<string> memoryIds, CancellationToken cancellationToken = default)
     {
-        var added = new List<GraphRelation>();
+        ArgumentNullException.ThrowIfNull(memoryIds);
+        return memoryIds.Count > 0 && await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false) is IGraphStore graph
+            ? await graph.GetMemoryRelationsAsync(_projectId, memoryIds, cancellationToken).ConfigureAwait(false)
+            : [];
+    }
+
+    /// <summary>
+    /// Extracts the relations of new (or re-written) memories with the <see cref="IRelationExtractor"/> and finds the
+    /// stored ones they contradict. The extractor is shown the scope's valid relations around the memories' entities
+    /// (speakers, the user, the names they mention), except those of the memories themselves; what it answers is
+    /// normalised (Mem0g's names), and relations or contradictions naming memories or relations it was not given are
+    /// dropped. A contradicted relation that a memory states again is kept valid.
+    /// </summary>
+    private async Task<(List<GraphRelation> Added, List<GraphRelation> Invalidated, ModelUsage? Usage)> ExtractRelationsAsync(
+        IGraphStore graph, MemoryScope scope, IReadOnlyList<MemoryItem> items, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return ([], [], null);
+        }
+
+        var memoryIds = items.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        var request = new RelationExtractionRequest { Memories = items, Scope = scope };
+        var entities = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
-            foreach (var (source, relationship, destination) in RuleBasedRelationExtractor.Extract(item.Memory, item.ActorId ?? scope.UserId ?? scope.AgentId))
+            var self = request.SelfOf(item);
+            if (self is not null)
             {
-                added.Add(new GraphRelation
-                {
-                    Scope = scope,
-                    Source = source,
-                    Relationship = relationship,
-                    Destination = destination,
-                    MemoryId = item.Id,
-                    CreatedAt = now,
-                });
+                entities.Add(RuleBasedRelationExtractor.Normalize(self));
             }
+
+            entities.UnionWith(RuleBasedRelationExtractor.Extract(item.Memory, self).Select(t => t.Source));
+            entities.UnionWith(_core.Entities.Extract(item.Memory, []).Select(e => RuleBasedRelationExtractor.Normalize(e.Name)));
         }
 
-        var exclusive = added.Where(r => RuleBasedRelationExtractor.IsExclusive(r.Relationship)).ToList();
-        if (exclusive.Count == 0)
+        entities.Remove(string.Empty);
+        var existing = (await graph.GetRelationsAsync(_projectId, scope, entities, includeInvalidated: false, RelationScanLimit, cancellationToken).ConfigureAwait(false))
+            .Where(r => !memoryIds.Contains(r.MemoryId))
+            .ToList();
+        var result = await _core.RelationExtractor.ExtractAsync(request with { ExistingRelations = existing }, cancellationToken).ConfigureAwait(false);
+
+        var added = new List<GraphRelation>();
+        foreach (var relation in result.Relations)
         {
-            return (added, []);
+            var source = RuleBasedRelationExtractor.Normalize(relation.Source);
+            var relationship = RuleBasedRelationExtractor.Normalize(relation.Relationship);
+            var destination = RuleBasedRelationExtractor.Normalize(relation.Destination);
+            if (source.Length == 0 || relationship.Length == 0 || destination.Length == 0 || source == destination || !memoryIds.Contains(relation.MemoryId)
+                || added.Exists(r => r.MemoryId == relation.MemoryId && r.Source == source && r.Relationship == relationship && r.Destination == destination))
+            {
+                continue;
+            }
+
+            added.Add(new GraphRelation
+            {
+                Scope = scope,
+                Source = source,
+                Relationship = relationship,
+                Destination = destination,
+                MemoryId = relation.MemoryId,
+                CreatedAt = now,
+            });
         }
 
-        var stored = await graph.GetRelationsAsync(
-            _projectId, scope, exclusive.Select(r => r.Source).Distinct(StringComparer.Ordinal).ToList(), includeInvalidated: false, RelationScanLimit, cancellationToken).ConfigureAwait(false);
+        var byId = existing.ToDictionary(r => r.Id);
         var invalidated = new List<GraphRelation>();
-        foreach (var old in stored)
+        foreach (var contradiction in result.Contradictions)
         {
-            var replacement = exclusive.FirstOrDefault(r => r.Source == old.Source && r.Relationship == old.Relationship && r.Destination != old.Destination);
-            if (replacement is not null)
+            if (!memoryIds.Contains(contradiction.MemoryId) || !byId.Remove(contradiction.RelationId, out var old)
+                || added.Exists(r => r.Source == old.Source && r.Relationship == old.Relationship && r.Destination == old.Destination))
             {
-                invalidated.Add(old with { InvalidatedAt = now, InvalidatedByMemoryId = replacement.MemoryId });
+                continue;
             }
+
+            invalidated.Add(old with { InvalidatedAt = now, InvalidatedByMemoryId = contradiction.MemoryId });
         }
 
-        return (added, invalidated);
+        return (added, invalidated, result.Usage);
+    }
+
+    /// <summary>
+    /// An update that changes a memory's text, with graph memory on (<see cref="MemoryOptions.EnableGraph"/>, or
+    /// relations already extracted from the memory): the memory's valid relations are invalidated by the memory itself
+    /// at the update time, and relations are extracted from the new text (which may contradict other relations).
+    /// </summary>
+    private async Task<(List<GraphRelation> Added, List<RelationInvalidation> Invalidations)> ReextractRelationsAsync(
+        IGraphStore graph, MemoryItem updated, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var own = (await graph.GetMemoryRelationsAsync(_projectId, [updated.Id], cancellationToken).ConfigureAwait(false))
+            .Where(r => r.MemoryId == updated.Id)
+            .ToList();
+        if (!_core.Options.EnableGraph && own.Count == 0)
+        {
+            return ([], []);
+        }
+
+        var (added, invalidated, _) = await ExtractRelationsAsync(graph, updated.Scope, [updated], now, cancellationToken).ConfigureAwait(false);
+        var invalidations = own.Where(r => r.InvalidatedAt is null)
+            .Select(r => new RelationInvalidation(r.Id, now, updated.Id))
+            .Concat(invalidated.Select(r => new RelationInvalidation(r.Id, now, r.InvalidatedByMemoryId!)))
+            .ToList();
+        return (added, invalidations);
     }
 
     /// <summary>
