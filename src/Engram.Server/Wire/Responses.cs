@@ -261,6 +261,13 @@ internal sealed record EventResponse
 
     /// <summary>Engram extension: the language-model tokens the event spent (<c>null</c> offline).</summary>
     public UsageResponse? Usage { get; init; }
+
+    /// <summary>
+    /// Mem0g's add <c>relations</c> (<c>{"deleted_entities", "added_entities"}</c>) of a SUCCEEDED add with graph memory
+    /// on, on <c>GET /v1/event/{id}/</c>; absent otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AddRelationsResponse? Relations { get; init; }
 }
 
 /// <summary>Language-model usage of an event.</summary>
