@@ -114,6 +114,24 @@ public sealed class GraphEndpointsTests
         Assert.Equal(2, bare.AsArray().Count);
     }
 
+    [Fact]
+    public async Task Entities_WithEnableGraph_CarryEachEntitysValidRelations_AndOtherwiseKeepMem0sShape()
+    {
+        using var factory = new EngramServerFactory();
+        var client = factory.CreateAuthorizedClient();
+        await AddAsync(client, "I live in Lisbon.");
+        await AddAsync(client, "I live in Porto.");
+        await client.AddMemoryAsync("I like tea.", "bob");
+
+        var graph = (await (await client.GetAsync("/v1/entities/?enable_graph=true")).JsonAsync())["results"]!.AsArray();
+        var plain = (await (await client.GetAsync("/v1/entities/")).JsonAsync())["results"]!.AsArray();
+
+        var hana = Assert.Single(graph, e => e!["id"]!.GetValue<string>() == "hana")!;
+        Assert.Equal("""[{"source":"hana","relationship":"lives_in","target":"porto"}]""", hana["relations"]!.ToJsonString());
+        Assert.Empty(Assert.Single(graph, e => e!["id"]!.GetValue<string>() == "bob")!["relations"]!.AsArray());
+        Assert.All(plain, e => Assert.Null(e!["relations"]));
+    }
+
     private static async Task<string> QueueV3Async(HttpClient client, string text, bool graph) =>
         (await (await client.PostJsonAsync("/v3/memories/add/",
             $$"""{"messages":[{"role":"user","content":"{{text}}","name":"Hana"}],"user_id":"hana","enable_graph":{{(graph ? "true" : "false")}}}""")).JsonAsync())["event_id"]!.GetValue<string>();

@@ -205,6 +205,13 @@ internal sealed record EntityResponse
     public required string Owner { get; init; }
 
     public IReadOnlyDictionary<string, JsonElement>? Metadata { get; init; }
+
+    /// <summary>
+    /// Engram extension, with <c>?enable_graph=true</c> only: the valid graph relations of the entity's memories
+    /// (<c>[{"source", "relationship", "target"}]</c>, newest first, at most 200); absent otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RelationTargetResponse>? Relations { get; init; }
 }
 
 /// <summary><c>GET /v1/entities/</c>: the paginated envelope plus totals per kind.</summary>

@@ -8,16 +8,8 @@ public sealed partial class MemoryEngine
     private const int SearchRelationLimit = 5;
     private const int RelationScanLimit = 200;
 
-    /// <summary>
-    /// Gets the relations around an entity: those whose source or destination is it (its one-hop neighbourhood), newest
-    /// first.
-    /// </summary>
-    /// <param name="entity">The entity name, in any case and spacing (normalised as Mem0g did).</param>
-    /// <param name="scope">The scope to look in, or <see langword="null"/> for the whole project.</param>
-    /// <param name="includeInvalidated">Whether contradicted relations are included (with their invalidation time).</param>
-    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <inheritdoc/>
     /// <returns>At most 200 relations.</returns>
-    /// <exception cref="ArgumentException"><paramref name="entity"/> is empty.</exception>
     /// <exception cref="NotSupportedException">The registered store does not implement <see cref="IGraphStore"/>.</exception>
     public async Task<IReadOnlyList<GraphRelation>> GetRelationsAsync(
         string entity, MemoryScope? scope = null, bool includeInvalidated = false, CancellationToken cancellationToken = default)
@@ -27,6 +19,22 @@ public sealed partial class MemoryEngine
             ?? throw new NotSupportedException($"The registered memory store '{_core.Store.Name}' has no graph ({nameof(IGraphStore)}).");
         return await graph.GetRelationsAsync(
             _projectId, scope, [RuleBasedRelationExtractor.Normalize(entity)], includeInvalidated, RelationScanLimit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gets the relations of a scope's memories (the scope's graph), newest first.</summary>
+    /// <param name="scope">The scope: each non-null id must match; at least one id.</param>
+    /// <param name="includeInvalidated">Whether contradicted relations are included (with their invalidation time).</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>At most 200 relations; empty when the store has no graph.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="scope"/> is <see langword="null"/>.</exception>
+    /// <exception cref="MemoryValidationException">The scope has no id.</exception>
+    public async Task<IReadOnlyList<GraphRelation>> GetScopeRelationsAsync(MemoryScope scope, bool includeInvalidated = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var normalized = RequestValidation.NormalizeScope(scope, required: true);
+        return await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false) is IGraphStore graph
+            ? await graph.GetRelationsAsync(_projectId, normalized, null, includeInvalidated, RelationScanLimit, cancellationToken).ConfigureAwait(false)
+            : [];
     }
 
     /// <summary>
