@@ -152,27 +152,20 @@ public sealed partial class MemoryEngine
     }
 
     /// <summary>
-    /// The valid relations around a query (Mem0g's search): those touching the query's entities (names it mentions, and
-    /// the scope's user), ranked by how many query stems they share, then newest first; at most 5. Without an explicit
-    /// scope (a search by filters), only relations of the memories found are returned, so the filters hold.
-    /// </summary>
-    /// <summary>
     /// The graph signal (<see cref="RetrievalOptions.UseGraph"/>): memories whose live relations name an entity of the
     /// query score 1, memories of relations that name the other end of those score 0.5 (one hop). Relations are matched
     /// by scope only, so the search's filter, expiry and supersession decide (one filtered list query) which of them join
     /// the candidates.
     /// </summary>
     private async Task AddGraphCandidatesAsync(
-        IGraphStore graph, IMemoryStore store, MemoryQuery query, MemoryScope? scope, string text, int pool, Dictionary<string, CandidateSignals> candidates, CancellationToken cancellationToken)
+        IMemoryStore store, MemoryQuery query, QueryGraph queryGraph, int pool, Dictionary<string, CandidateSignals> candidates, CancellationToken cancellationToken)
     {
-        scope = scope is { IsEmpty: false } ? scope : null;
-        var entities = QueryEntities(text);
+        var (graph, scope, entities, direct) = queryGraph;
         if (entities.Count == 0)
         {
             return;
         }
 
-        var direct = await graph.GetRelationsAsync(_projectId, scope, entities, includeInvalidated: false, RelationScanLimit, cancellationToken).ConfigureAwait(false);
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var relation in direct)
         {
@@ -211,6 +204,21 @@ public sealed partial class MemoryEngine
         }
     }
 
+    /// <summary>
+    /// What one search reads from the graph once, for both the graph signal and the returned relations: the query's
+    /// entities and the valid relations touching them (newest first, at most 200). An empty scope (a search by filters)
+    /// reads the whole project.
+    /// </summary>
+    private async Task<QueryGraph> LoadQueryGraphAsync(IGraphStore graph, MemoryScope? scope, string query, CancellationToken cancellationToken)
+    {
+        scope = scope is { IsEmpty: false } ? scope : null;
+        var entities = QueryEntities(query);
+        var direct = entities.Count == 0
+            ? []
+            : await graph.GetRelationsAsync(_projectId, scope, entities, includeInvalidated: false, RelationScanLimit, cancellationToken).ConfigureAwait(false);
+        return new QueryGraph(graph, scope, entities, direct);
+    }
+
     /// <summary>The query's entity names as the graph stores them: its content words and the entities it names.</summary>
     private HashSet<string> QueryEntities(string query)
     {
@@ -220,22 +228,24 @@ public sealed partial class MemoryEngine
         return entities;
     }
 
-    private async Task<IReadOnlyList<GraphRelation>> SearchRelationsAsync(string query, MemoryScope? scope, HashSet<string> hitIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// The valid relations around a query (Mem0g's search): those touching the query's entities (names it mentions, and
+    /// the scope's user), ranked by how many query stems they share, then newest first; at most 5. Without an explicit
+    /// scope (a search by filters), only relations of the memories found are returned, so the filters hold. The user's
+    /// relations are read only when the query's entities do not already include the user; the newest 200 of both reads
+    /// are the newest 200 of one read of all the entities.
+    /// </summary>
+    private async Task<IReadOnlyList<GraphRelation>> SearchRelationsAsync(QueryGraph queryGraph, string query, HashSet<string> hitIds, CancellationToken cancellationToken)
     {
-        scope = scope is { IsEmpty: false } ? scope : null;
-        if (await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false) is not IGraphStore graph)
+        var (graph, scope, entities, direct) = queryGraph;
+        var candidates = direct;
+        if (scope?.UserId is { } userId && RuleBasedRelationExtractor.Normalize(userId) is { Length: > 0 } user && !entities.Contains(user))
         {
-            return [];
+            var ofUser = await graph.GetRelationsAsync(_projectId, scope, [user], includeInvalidated: false, RelationScanLimit, cancellationToken).ConfigureAwait(false);
+            candidates = direct.Concat(ofUser).DistinctBy(r => r.Id).OrderByDescending(r => r.Id).Take(RelationScanLimit).ToList();
         }
 
-        var entities = QueryEntities(query);
         var stems = _core.Analyzer.Analyze(query).ToHashSet(StringComparer.Ordinal);
-        if (scope?.UserId is { } user)
-        {
-            entities.Add(RuleBasedRelationExtractor.Normalize(user));
-        }
-
-        var candidates = await graph.GetRelationsAsync(_projectId, scope, entities, includeInvalidated: false, RelationScanLimit, cancellationToken).ConfigureAwait(false);
         return candidates
             .Where(r => scope is not null || hitIds.Contains(r.MemoryId))
             .Select((r, i) => (Relation: r, Order: i, Overlap: _core.Analyzer.Analyze($"{r.Source} {r.Relationship} {r.Destination}".Replace('_', ' ')).Count(stems.Contains)))
@@ -245,4 +255,7 @@ public sealed partial class MemoryEngine
             .Select(c => c.Relation)
             .ToList();
     }
+
+    /// <summary>The graph reads of one search (see <see cref="LoadQueryGraphAsync"/>).</summary>
+    private sealed record QueryGraph(IGraphStore Graph, MemoryScope? Scope, HashSet<string> Entities, IReadOnlyList<GraphRelation> Direct);
 }

@@ -232,5 +232,17 @@ public sealed class GraphMemoryTests : IDisposable
         Assert.Empty(without.Relations);
     }
 
+    [Fact]
+    public async Task Search_WithGraph_ReturnsTheScopeUsersRelations_WhenTheQueryDoesNotNameThem()
+    {
+        // The query names "tea", not the user: the user's relations (read separately and merged, newest first) are returned too.
+        await _fixture.Engine.AddAsync(new AddMemoriesRequest { Messages = [MemoryMessage.User("Bob likes tea.")], Scope = MemoryScope.ForUser("ana"), Infer = false, EnableGraph = true });
+        await SayAsync("I play the cello.");
+
+        var result = await _fixture.Engine.SearchAsync(new SearchMemoriesRequest { Query = "tea", Scope = MemoryScope.ForUser("ana"), EnableGraph = true });
+
+        Assert.Equal(["bob likes tea", "ana plays cello"], result.Relations.Select(Text));
+    }
+
     private static string Text(GraphRelation r) => $"{r.Source} {r.Relationship} {r.Destination}";
 }
