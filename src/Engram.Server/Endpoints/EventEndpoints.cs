@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +35,7 @@ internal static class EventEndpoints
         }
 
         var response = WireMapper.ToEvent(storedEvent);
-        if (storedEvent is { Status: StoredEventStatus.Succeeded, CompletedAt: { } completedAt } && (options.Value.EnableGraph || WantsGraph(storedEvent)))
+        if (storedEvent is { Status: StoredEventStatus.Succeeded, CompletedAt: { } completedAt } && (options.Value.EnableGraph || AskedForGraph(storedEvent)))
         {
             var ids = storedEvent.Results.Where(r => r.Event == MemoryEventType.Add).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
             var relations = (await tenant.Memory.GetMemoryRelationsAsync(ids, cancellationToken)).OrderBy(r => r.Id).ToList();
@@ -50,7 +50,7 @@ internal static class EventEndpoints
         return TypedResults.Ok(response);
     }
 
-    private static bool WantsGraph(StoredEvent storedEvent)
+    private static bool AskedForGraph(StoredEvent storedEvent)
     {
         try
         {
