@@ -108,6 +108,29 @@ public sealed class LlmRelationExtractionTests
         Assert.Equal(2, result.Usage!.Calls);
     }
 
+    [Fact]
+    public async Task WithoutRetries_AGarbledAnswerIsNotAskedForAgain()
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        var extractor = new LlmRelationExtractor(fixture.Provider.GetRequiredService<IChatClient>(), new LlmRelationExtractorOptions { MalformedAnswerRetries = 0 });
+        fixture.Server.Script.Enqueue(_ => ScriptedReply.Content("no JSON"));
+        var memory = new MemoryItem
+        {
+            Id = "m-1",
+            Memory = "I play the cello.",
+            Hash = "h",
+            Scope = MemoryScope.ForUser("ana"),
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+            ObservedAt = DateTimeOffset.UnixEpoch,
+        };
+
+        var result = await extractor.ExtractAsync(new RelationExtractionRequest { Memories = [memory], Scope = memory.Scope });
+
+        Assert.Equal(1, result.Usage!.Calls);
+        Assert.Equal("ana plays cello", Assert.Single(result.Relations) is var r ? $"{r.Source} {r.Relationship} {r.Destination}" : null);
+    }
+
     [Theory]
     [InlineData(null, typeof(LlmRelationExtractor))]
     [InlineData("false", typeof(RuleBasedRelationExtractor))]

@@ -99,14 +99,18 @@ public sealed class LlmRelationExtractor : IRelationExtractor
         _chatClient = chatClient;
         _options = options ?? new LlmRelationExtractorOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _retry = new ResiliencePipelineBuilder<JsonElement?> { TimeProvider = timeProvider ?? TimeProvider.System }
-            .AddRetry(new RetryStrategyOptions<JsonElement?>
+        var retry = new ResiliencePipelineBuilder<JsonElement?> { TimeProvider = timeProvider ?? TimeProvider.System };
+        if (_options.MalformedAnswerRetries > 0)
+        {
+            retry.AddRetry(new RetryStrategyOptions<JsonElement?>
             {
-                MaxRetryAttempts = Math.Max(_options.MalformedAnswerRetries, 1),
+                MaxRetryAttempts = _options.MalformedAnswerRetries,
                 Delay = TimeSpan.Zero,
                 ShouldHandle = new PredicateBuilder<JsonElement?>().HandleResult(a => a is null),
-            })
-            .Build();
+            });
+        }
+
+        _retry = retry.Build();
     }
 
     /// <inheritdoc/>
