@@ -120,4 +120,17 @@ public interface IMemory
     /// <returns>The service, or <see langword="null"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
     object? GetService(Type serviceType, object? serviceKey = null);
+    /// <summary>
+    /// Gets an entity's one-hop neighbourhood in the memory graph: the relations whose source or destination is the
+    /// entity, newest first (see <see cref="GraphRelation"/>).
+    /// </summary>
+    /// <param name="entity">The entity name, in any case and spacing (normalised as Mem0g did: <c>Ana Lima</c> is <c>ana_lima</c>).</param>
+    /// <param name="scope">The scope to look in, or <see langword="null"/> for the whole project.</param>
+    /// <param name="includeInvalidated">Whether contradicted relations are included (with their invalidation time).</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The relations (an implementation may cap their number; the engine returns at most 200).</returns>
+    /// <exception cref="ArgumentException"><paramref name="entity"/> is empty.</exception>
+    /// <exception cref="NotSupportedException">The implementation (or its store) has no memory graph; the default implementation always throws it.</exception>
+    Task<IReadOnlyList<GraphRelation>> GetRelationsAsync(string entity, MemoryScope? scope = null, bool includeInvalidated = false, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} has no memory graph.");
 }

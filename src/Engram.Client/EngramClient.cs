@@ -69,6 +69,7 @@ public sealed class EngramClient : IMemory
             CustomInstructions = request.CustomInstructions,
             CustomCategories = request.CustomCategories?.Select(c => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { [c.Key] = c.Value }).ToList(),
             MemoryType = request.MemoryType,
+            EnableGraph = request.EnableGraph ? true : null,
         };
 
         var answer = await SendAsync(HttpMethod.Post, "v3/memories/add/", body, ClientJson.Default.WireAdd, ClientJson.Default.JsonElement, cancellationToken).ConfigureAwait(false);
@@ -216,6 +217,39 @@ public sealed class EngramClient : IMemory
                 query.Append(key).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<GraphRelation>> GetRelationsAsync(string entity, MemoryScope? scope = null, bool includeInvalidated = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(entity);
+        var query = new StringBuilder("v1/relations/?entity=").Append(Uri.EscapeDataString(entity));
+        foreach (var (name, value) in new[] { ("user_id", scope?.UserId), ("agent_id", scope?.AgentId), ("app_id", scope?.AppId), ("run_id", scope?.RunId) })
+        {
+            if (value is not null)
+            {
+                query.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            }
+        }
+
+        if (includeInvalidated)
+        {
+            query.Append("&include_invalidated=true");
+        }
+
+        var rows = await SendAsync(HttpMethod.Get, query.ToString(), ClientJson.Default.IReadOnlyListWireRelation, cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => new GraphRelation
+        {
+            Id = r.Id,
+            Scope = new MemoryScope { UserId = r.UserId, AgentId = r.AgentId, AppId = r.AppId, RunId = r.RunId },
+            Source = r.Source,
+            Relationship = r.Relationship,
+            Destination = r.Target,
+            MemoryId = r.MemoryId,
+            CreatedAt = r.CreatedAt,
+            InvalidatedAt = r.InvalidatedAt,
+            InvalidatedByMemoryId = r.InvalidatedBy,
+        }).ToList();
     }
 
     /// <inheritdoc/>

@@ -32,6 +32,8 @@ internal sealed record WireAdd
     public IReadOnlyList<IReadOnlyDictionary<string, string>>? CustomCategories { get; init; }
 
     public string? MemoryType { get; init; }
+
+    public bool? EnableGraph { get; init; }
 }
 
 internal sealed record WireSearch
@@ -161,9 +163,15 @@ internal sealed record WireHistory
 
 internal sealed record WireEntity(string Id, string Type, long TotalMemories);
 
+/// <summary>One relation of <c>GET /v1/relations/</c> (Engram extension).</summary>
+internal sealed record WireRelation(
+    long Id, string Source, string Relationship, string Target, string MemoryId, string? UserId, string? AgentId, string? AppId, string? RunId,
+    DateTimeOffset CreatedAt, DateTimeOffset? InvalidatedAt, string? InvalidatedBy);
+
 internal sealed record WireProblem(string? Detail, string? Error);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(IReadOnlyList<WireRelation>))]
 [JsonSerializable(typeof(WireAdd))]
 [JsonSerializable(typeof(WireSearch))]
 [JsonSerializable(typeof(WireList))]

@@ -16,4 +16,12 @@ public sealed class LanguageModelOptions : ProviderOptions
     /// </summary>
     /// <value>Defaults to <see langword="true"/>.</value>
     public bool UseStructuredOutput { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether graph relations are extracted by the model (<see cref="LlmRelationExtractor"/>)
+    /// when graph memory is on. Turn it off (<c>Engram:Llm:ExtractRelations=false</c>) to keep the offline
+    /// <see cref="RuleBasedRelationExtractor"/> and save a model call per add.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool ExtractRelations { get; set; } = true;
 }

@@ -20,7 +20,8 @@ public static class OpenAIMemoryBuilderExtensions
     /// <summary>
     /// Reads <c>Engram:Llm:Provider|BaseUrl|Model|ApiKey|…</c> and <c>Engram:Embedder:Provider|BaseUrl|Model|ApiKey|Dimensions|…</c>
     /// (environment <c>Engram__Llm__BaseUrl</c>, appsettings or command line). A configured language model replaces the
-    /// offline extractor with <see cref="LlmFactExtractor"/> over an <see cref="OpenAICompatibleChatClient"/> and registers an <see cref="LlmReranker"/>; a configured
+    /// offline extractor with <see cref="LlmFactExtractor"/> over an <see cref="OpenAICompatibleChatClient"/>, registers an <see cref="LlmReranker"/>
+    /// and, unless <c>Engram:Llm:ExtractRelations</c> is <see langword="false"/>, the <see cref="LlmRelationExtractor"/> of graph memory; a configured
     /// embedder replaces the offline hashing embedder with an <see cref="OpenAICompatibleEmbeddingGenerator"/>. With
     /// neither section, the offline defaults stay.
     /// </summary>
@@ -44,6 +45,12 @@ public static class OpenAIMemoryBuilderExtensions
             services.AddSingleton<IFactExtractor>(sp => new LlmFactExtractor(sp.GetRequiredService<IChatClient>(), null, sp.GetService<TimeProvider>()));
             services.RemoveAll<IReranker>();
             services.AddSingleton<IReranker>(sp => new LlmReranker(sp.GetRequiredService<IChatClient>()));
+            if (llm.ExtractRelations)
+            {
+                services.RemoveAll<IRelationExtractor>();
+                services.AddSingleton<IRelationExtractor>(sp => new LlmRelationExtractor(
+                    sp.GetRequiredService<IChatClient>(), null, sp.GetService<TimeProvider>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<LlmRelationExtractor>>()));
+            }
         }
 
         var embedder = Bind<EmbedderOptions>(configuration, EmbedderSection);

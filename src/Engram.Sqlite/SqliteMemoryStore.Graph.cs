@@ -57,6 +57,46 @@ public sealed partial class SqliteMemoryStore : IGraphStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Uses the memory index for extracted relations; invalidating memories are matched by a scan of the project's invalidated relations.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task<IReadOnlyList<GraphRelation>> GetMemoryRelationsAsync(string projectId, IReadOnlyCollection<string> memoryIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(projectId);
+        ArgumentNullException.ThrowIfNull(memoryIds);
+        if (memoryIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<GraphRelation>>([]);
+        }
+
+        return ExecuteAsync("graph_memory_relations", write: false, async connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT {RelationColumns} FROM relations
+                WHERE project_id = @project AND memory_id IN (SELECT value FROM json_each(@ids))
+                UNION
+                SELECT {RelationColumns} FROM relations
+                WHERE project_id = @project AND invalidated_at IS NOT NULL AND invalidated_by IN (SELECT value FROM json_each(@ids))
+                ORDER BY id DESC;
+                """;
+            command.Parameters.AddWithValue("@project", projectId);
+            command.Parameters.AddWithValue("@ids", SqliteValues.ToJsonArray(memoryIds));
+            var result = new List<GraphRelation>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    result.Add(ReadRelation(reader));
+                }
+            }
+
+            return (IReadOnlyList<GraphRelation>)result;
+        }, cancellationToken);
+    }
+
     /// <summary>Reads a relation row selected as <see cref="RelationColumns"/>.</summary>
     private static GraphRelation ReadRelation(SqliteDataReader reader)
     {

@@ -52,6 +52,26 @@ public sealed class EngramClientMemoryTests(EngramServerProcess server)
     }
 
     [Fact]
+    public async Task GetRelations_ReadsAnEntitysNeighbourhood_FromTheServersGraph()
+    {
+        var user = NewUser();
+        var added = await Memory.AddAsync(new AddMemoriesRequest
+        {
+            Messages = [MemoryMessage.User("I live in Lisbon.", "Hana")],
+            Scope = MemoryScope.ForUser(user),
+            Infer = false,
+            EnableGraph = true,
+        });
+
+        var relation = Assert.Single(await Memory.GetRelationsAsync("Lisbon", MemoryScope.ForUser(user)));
+
+        Assert.Equal(("hana", "lives_in", "lisbon"), (relation.Source, relation.Relationship, relation.Destination));
+        Assert.Equal((Assert.Single(added.Results).Id, user), (relation.MemoryId, relation.Scope.UserId));
+        Assert.Null(relation.InvalidatedAt);
+        Assert.Empty(await Memory.GetRelationsAsync("Lisbon", MemoryScope.ForUser(NewUser()), includeInvalidated: true));
+    }
+
+    [Fact]
     public async Task Add_WithInference_PollsTheEventAndReturnsTheExtractedMemories()
     {
         var user = NewUser();

@@ -85,6 +85,12 @@ public sealed class SmallBodyServerFactory() : EngramServerFactory(new()
     ["Engram:Server:MaxRequestBodyBytes"] = "2048",
 });
 
+/// <summary>A server with graph memory on for every add (<c>Engram:EnableGraph</c>).</summary>
+public sealed class GraphServerFactory() : EngramServerFactory(new()
+{
+    ["Engram:EnableGraph"] = "true",
+});
+
 /// <summary>Direct access to the server's stores, to arrange and inspect state behind the API.</summary>
 public sealed class SqliteStoreAccess(IServiceProvider services)
 {

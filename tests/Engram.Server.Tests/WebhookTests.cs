@@ -160,9 +160,13 @@ public sealed class WebhookTests
     }
 }
 
-/// <summary>A server whose webhook worker polls every 20 ms, retries after 10 ms and gives up after two rounds.</summary>
+/// <summary>
+/// A server whose webhook worker polls every 20 ms, retries after 10 ms and gives up after two rounds, and that allows
+/// webhooks on private networks (the receivers listen on loopback).
+/// </summary>
 public sealed class WebhookServerFactory() : EngramServerFactory(new()
 {
+    ["Engram:Webhooks:AllowPrivateNetworks"] = "true",
     ["Engram:Webhooks:PollMilliseconds"] = "20",
     ["Engram:Webhooks:RetryDelayMilliseconds"] = "10",
     ["Engram:Webhooks:InlineRetries"] = "2",

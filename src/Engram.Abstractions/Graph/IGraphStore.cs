@@ -18,4 +18,29 @@ public interface IGraphStore
     /// <returns>The relations.</returns>
     Task<IReadOnlyList<GraphRelation>> GetRelationsAsync(
         string projectId, MemoryScope? scope, IReadOnlyCollection<string>? entities, bool includeInvalidated, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gets the relations extracted from, or invalidated by, the given memories (valid and invalidated ones), newest
+    /// first: what an update of a memory re-extracts, and what an add event reports.
+    /// </summary>
+    /// <param name="projectId">The project id.</param>
+    /// <param name="memoryIds">The memory ids; none gives an empty list.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>Relations whose <see cref="GraphRelation.MemoryId"/> or <see cref="GraphRelation.InvalidatedByMemoryId"/> is one of <paramref name="memoryIds"/>.</returns>
+    /// <remarks>
+    /// The default implementation scans every relation of the project with <see cref="GetRelationsAsync"/>; stores
+    /// override it with an indexed lookup.
+    /// </remarks>
+    async Task<IReadOnlyList<GraphRelation>> GetMemoryRelationsAsync(string projectId, IReadOnlyCollection<string> memoryIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(memoryIds);
+        if (memoryIds.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = memoryIds.ToHashSet(StringComparer.Ordinal);
+        var all = await GetRelationsAsync(projectId, null, null, includeInvalidated: true, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        return all.Where(r => ids.Contains(r.MemoryId) || (r.InvalidatedByMemoryId is { } by && ids.Contains(by))).ToList();
+    }
 }

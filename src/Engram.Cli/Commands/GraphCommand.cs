@@ -33,9 +33,8 @@ internal static class GraphCommand
             }
 
             await using var session = await context.OpenAsync(parseResult, cancellationToken);
-            var engine = ExportCommand.RequireEngine(session.Memory);
             var userId = parseResult.GetValue(user);
-            var relations = await engine.GetRelationsAsync(name, userId is null ? null : MemoryScope.ForUser(userId), parseResult.GetValue(all), cancellationToken);
+            var relations = await session.Memory.GetRelationsAsync(name, userId is null ? null : MemoryScope.ForUser(userId), parseResult.GetValue(all), cancellationToken);
             if (context.Globals.GetFormat(parseResult) == OutputFormat.Json)
             {
                 await context.Stdout.WriteLineAsync(JsonSerializer.Serialize(

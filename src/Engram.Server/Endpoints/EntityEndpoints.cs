@@ -18,10 +18,14 @@ internal static class EntityEndpoints
         return app;
     }
 
-    /// <summary><c>GET /v1/entities/?page=&amp;page_size=</c>.</summary>
+    /// <summary>
+    /// <c>GET /v1/entities/?page=&amp;page_size=[&amp;enable_graph=true]</c>; with <c>enable_graph=true</c> each entity also
+    /// carries <c>relations</c>, the valid graph relations of its memories (an extra key Mem0 clients ignore).
+    /// </summary>
     internal static async Task<Ok<EntitiesResponse>> ListAsync(
         [FromQuery] int? page,
         [FromQuery(Name = "page_size")] int? pageSize,
+        [FromQuery(Name = "enable_graph")] bool? enableGraph,
         HttpRequest request,
         Tenant tenant,
         IScopeCatalog catalog,
@@ -45,6 +49,15 @@ internal static class EntityEndpoints
                 Owner = tenant.OrganizationId,
             })
             .ToList();
+        if (enableGraph == true)
+        {
+            for (var i = 0; i < results.Count; i++)
+            {
+                var relations = await tenant.Memory.GetScopeRelationsAsync(WireMapper.ScopeOf(WireMapper.ParseKind(results[i].Type), results[i].Id), cancellationToken: cancellationToken);
+                results[i] = results[i] with { Relations = relations.Select(RelationTargetResponse.From).ToList() };
+            }
+        }
+
         var envelope = MemoryOperations.Page(request, results, scopes.Count, pageNumber, size);
         return TypedResults.Ok(new EntitiesResponse
         {

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Engram.Server;
 
@@ -19,12 +21,46 @@ internal static class EventEndpoints
         return app;
     }
 
-    /// <summary><c>GET /v1/event/{id}/</c>.</summary>
+    /// <summary>
+    /// <c>GET /v1/event/{id}/</c>. A SUCCEEDED add with graph memory on (its <c>enable_graph</c>, or
+    /// <c>Engram:EnableGraph</c>) also carries Mem0g's add <c>relations</c>: those its memories added and invalidated
+    /// when it completed (later updates of the memories are not shown).
+    /// </summary>
     internal static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetAsync(
-        string eventId, Tenant tenant, IEventStore events, CancellationToken cancellationToken) =>
-        await events.GetEventAsync(tenant.ProjectId, eventId, cancellationToken) is { } storedEvent
-            ? TypedResults.Ok(WireMapper.ToEvent(storedEvent))
-            : MemoryEndpoints.NotFound("Event not found.");
+        string eventId, Tenant tenant, IEventStore events, IOptions<MemoryOptions> options, CancellationToken cancellationToken)
+    {
+        if (await events.GetEventAsync(tenant.ProjectId, eventId, cancellationToken) is not { } storedEvent)
+        {
+            return MemoryEndpoints.NotFound("Event not found.");
+        }
+
+        var response = WireMapper.ToEvent(storedEvent);
+        if (storedEvent is { Status: StoredEventStatus.Succeeded, CompletedAt: { } completedAt } && (options.Value.EnableGraph || AskedForGraph(storedEvent)))
+        {
+            var ids = storedEvent.Results.Where(r => r.Event == MemoryEventType.Add).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            var relations = (await tenant.Memory.GetMemoryRelationsAsync(ids, cancellationToken)).OrderBy(r => r.Id).ToList();
+            response = response with
+            {
+                Relations = AddRelationsResponse.From(
+                    relations.Where(r => ids.Contains(r.MemoryId) && r.CreatedAt <= completedAt).ToList(),
+                    relations.Where(r => r.InvalidatedByMemoryId is { } by && by != r.MemoryId && ids.Contains(by) && r.InvalidatedAt <= completedAt).ToList()),
+            };
+        }
+
+        return TypedResults.Ok(response);
+    }
+
+    private static bool AskedForGraph(StoredEvent storedEvent)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(storedEvent.Payload, ServerJsonContext.Default.AddEventPayload) is { EnableGraph: true };
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 
     /// <summary><c>POST /v1/event/{id}/retry/</c>: back to PENDING and into the worker's queue.</summary>
     internal static async Task<Results<Accepted<RetryResponse>, ProblemHttpResult>> RetryOneAsync(

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Engram.Server;
 
@@ -29,7 +30,10 @@ internal static class LegacyMemoryEndpoints
         return app;
     }
 
-    /// <summary><c>POST /v1/memories/</c>.</summary>
+    /// <summary>
+    /// <c>POST /v1/memories/</c>. A synchronous answer carries Mem0g's <c>relations</c> with <c>enable_graph</c>, or
+    /// with <c>output_format: v1.1</c> when graph memory is on for every add; a queued one puts them in the event.
+    /// </summary>
     internal static async Task<Results<Ok<IReadOnlyList<LegacyAddQueuedResponse>>, Ok<IReadOnlyList<AddResultResponse>>, Ok<LegacyAddResultsResponse>, Ok<GraphAddResultsResponse>>> AddAsync(
         AddMemoryRequest body,
         Tenant tenant,
@@ -37,6 +41,7 @@ internal static class LegacyMemoryEndpoints
         IEventStore events,
         AddEventQueue queue,
         TimeProvider time,
+        IOptions<MemoryOptions> options,
         CancellationToken cancellationToken)
     {
         var payload = await MemoryOperations.BuildAddAsync(body, tenant, tenants, cancellationToken);
@@ -49,7 +54,7 @@ internal static class LegacyMemoryEndpoints
 
         var result = await tenant.Memory.AddAsync(payload.ToRequest(null), cancellationToken);
         IReadOnlyList<AddResultResponse> results = result.Results.Select(WireMapper.ToAddResult).ToList();
-        if (payload.EnableGraph)
+        if (payload.EnableGraph || (options.Value.EnableGraph && body.OutputFormat == "v1.1"))
         {
             return TypedResults.Ok(new GraphAddResultsResponse(results, AddRelationsResponse.From(result)));
         }
@@ -59,8 +64,11 @@ internal static class LegacyMemoryEndpoints
             : TypedResults.Ok(results);
     }
 
-    /// <summary><c>GET /v1/memories/?user_id=…&amp;page=&amp;page_size=</c>.</summary>
-    internal static async Task<Results<Ok<IReadOnlyList<MemoryResponse>>, Ok<PageResponse<MemoryResponse>>>> ListAsync(
+    /// <summary>
+    /// <c>GET /v1/memories/?user_id=…&amp;page=&amp;page_size=</c>; with <c>enable_graph=true</c> or
+    /// <c>output_format=v1.1</c>, Mem0g's <c>{"results", "relations"}</c> (the page's memories and their valid relations).
+    /// </summary>
+    internal static async Task<Results<Ok<IReadOnlyList<MemoryResponse>>, Ok<PageResponse<MemoryResponse>>, Ok<GraphListResponse>>> ListAsync(
         [FromQuery(Name = "user_id")] string? userId,
         [FromQuery(Name = "agent_id")] string? agentId,
         [FromQuery(Name = "app_id")] string? appId,
@@ -73,6 +81,8 @@ internal static class LegacyMemoryEndpoints
         [FromQuery] string? metadata,
         [FromQuery(Name = "start_date")] string? startDate,
         [FromQuery(Name = "end_date")] string? endDate,
+        [FromQuery(Name = "enable_graph")] bool? enableGraph,
+        [FromQuery(Name = "output_format")] string? outputFormat,
         HttpRequest request,
         Tenant tenant,
         TimeProvider time,
@@ -92,19 +102,30 @@ internal static class LegacyMemoryEndpoints
         var result = await tenant.Memory.ListAsync(list, cancellationToken);
         var today = MemoryOperations.Today(time);
         IReadOnlyList<MemoryResponse> items = result.Items.Select(i => WireMapper.ToMemory(i, today)).ToList();
+        if (MemoryOperations.WantsGraph(enableGraph, outputFormat))
+        {
+            return TypedResults.Ok(new GraphListResponse(items, await MemoryOperations.ListRelationsAsync(tenant, result.Items, cancellationToken)));
+        }
+
         return paged
             ? TypedResults.Ok(MemoryOperations.Page(request, items, result.TotalCount, result.Page, result.PageSize))
             : TypedResults.Ok(items);
     }
 
-    /// <summary><c>POST /v2/memories/</c>: <c>{"filters", "page", "page_size"}</c>; a bare list.</summary>
-    internal static async Task<Ok<IReadOnlyList<MemoryResponse>>> ListV2Async(
+    /// <summary>
+    /// <c>POST /v2/memories/</c>: <c>{"filters", "page", "page_size"}</c>; a bare list, or with <c>enable_graph</c> /
+    /// <c>output_format: v1.1</c> Mem0g's <c>{"results", "relations"}</c>.
+    /// </summary>
+    internal static async Task<Results<Ok<IReadOnlyList<MemoryResponse>>, Ok<GraphListResponse>>> ListV2Async(
         ListMemoriesWireRequest body, Tenant tenant, TimeProvider time, CancellationToken cancellationToken)
     {
         WireParsing.RejectTopLevelScope(body, "get_all");
         var result = await tenant.Memory.ListAsync(MemoryOperations.BuildList(body, scope: null, null, null), cancellationToken);
         var today = MemoryOperations.Today(time);
-        return TypedResults.Ok<IReadOnlyList<MemoryResponse>>(result.Items.Select(i => WireMapper.ToMemory(i, today)).ToList());
+        IReadOnlyList<MemoryResponse> items = result.Items.Select(i => WireMapper.ToMemory(i, today)).ToList();
+        return MemoryOperations.WantsGraph(body.EnableGraph, body.OutputFormat)
+            ? TypedResults.Ok(new GraphListResponse(items, await MemoryOperations.ListRelationsAsync(tenant, result.Items, cancellationToken)))
+            : TypedResults.Ok(items);
     }
 
     /// <summary><c>POST /v1/memories/search/</c>: top-level scope ids allowed.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Engram.Server;
 
@@ -29,21 +30,28 @@ internal static class MemoryEndpoints
         return app;
     }
 
-    /// <summary><c>POST /v3/memories/add/</c>: <c>{"event_id", "status": "PENDING"}</c>, or with <c>infer: false</c> the stored memories.</summary>
-    internal static async Task<Results<Ok<AddQueuedResponse>, Ok<AddSyncResponse>>> AddAsync(
+    /// <summary>
+    /// <c>POST /v3/memories/add/</c>: <c>{"event_id", "status": "PENDING"}</c>, or with <c>infer: false</c> the stored
+    /// memories, plus Mem0g's <c>relations</c> when graph memory is on (<c>enable_graph</c> or <c>Engram:EnableGraph</c>).
+    /// </summary>
+    internal static async Task<Results<Ok<AddQueuedResponse>, Ok<AddSyncResponse>, Ok<GraphAddSyncResponse>>> AddAsync(
         AddMemoryRequest body,
         Tenant tenant,
         ITenantStore tenants,
         IEventStore events,
         AddEventQueue queue,
         TimeProvider time,
+        IOptions<MemoryOptions> options,
         CancellationToken cancellationToken)
     {
         var payload = await MemoryOperations.BuildAddAsync(body, tenant, tenants, cancellationToken);
         if (!payload.Infer)
         {
             var result = await tenant.Memory.AddAsync(payload.ToRequest(null), cancellationToken);
-            return TypedResults.Ok(new AddSyncResponse("Memories added successfully.", result.Results.Select(WireMapper.ToAddResult).ToList()));
+            var results = result.Results.Select(WireMapper.ToAddResult).ToList();
+            return payload.EnableGraph || options.Value.EnableGraph
+                ? TypedResults.Ok(new GraphAddSyncResponse("Memories added successfully.", results, AddRelationsResponse.From(result)))
+                : TypedResults.Ok(new AddSyncResponse("Memories added successfully.", results));
         }
 
         var eventId = await MemoryOperations.EnqueueAddAsync(payload, tenant, events, queue, time, cancellationToken);

@@ -139,6 +139,17 @@ internal static class MemoryOperations
         };
     }
 
+    /// <summary>
+    /// The valid relations extracted from listed memories (Mem0g's <c>get_all</c> <c>relations</c>), so that the list's
+    /// filters and paging hold for them too.
+    /// </summary>
+    public static async Task<IReadOnlyList<RelationTargetResponse>> ListRelationsAsync(Tenant tenant, IReadOnlyList<MemoryItem> items, CancellationToken cancellationToken)
+    {
+        var ids = items.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        var relations = await tenant.Memory.GetMemoryRelationsAsync(ids, cancellationToken);
+        return relations.Where(r => r.InvalidatedAt is null && ids.Contains(r.MemoryId)).OrderBy(r => r.Id).Select(RelationTargetResponse.From).ToList();
+    }
+
     /// <summary>Mem0g's switch: <c>enable_graph: true</c> or <c>output_format: "v1.1"</c> asks for <c>relations</c>.</summary>
     public static bool WantsGraph(bool? enableGraph, string? outputFormat) => enableGraph == true || outputFormat == "v1.1";
 

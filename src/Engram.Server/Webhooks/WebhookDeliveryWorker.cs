@@ -15,7 +15,11 @@ namespace Engram.Server;
 /// as a failure. Deliveries are at least once: a receiver may see one twice (after a crash between its answer and the
 /// store update) and can drop duplicates by <c>X-Engram-Delivery</c>.
 /// </summary>
-/// <remarks>Logs ids and status codes only, never payloads (they carry memory text).</remarks>
+/// <remarks>
+/// Logs ids and status codes only, never payloads (they carry memory text). Unless
+/// <see cref="WebhookOptions.AllowPrivateNetworks"/> is on, every connection goes through
+/// <see cref="WebhookAddressPolicy.ConnectAsync"/>: a delivery to a refused address fails at once with the reason as its error.
+/// </remarks>
 internal sealed partial class WebhookDeliveryWorker : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
@@ -44,10 +48,15 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
+        if (!_options.AllowPrivateNetworks)
         {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+            // The address check must see the receiver's address, so no proxy stands in between.
+            handler.UseProxy = false;
+            handler.ConnectCallback = WebhookAddressPolicy.ConnectAsync;
+        }
+
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -56,7 +65,7 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
                 Delay = TimeSpan.FromMilliseconds(_options.RetryDelayMilliseconds),
                 UseJitter = false,
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
+                    .Handle<HttpRequestException>(ex => Refused(ex) is null)
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(response => !response.IsSuccessStatusCode),
                 OnRetry = args =>
@@ -130,6 +139,7 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
     private async Task DeliverAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         string? error;
+        var refused = false;
         try
         {
             using var response = await _pipeline.ExecuteAsync(
@@ -149,13 +159,19 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
 
             error = string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}");
         }
+        catch (HttpRequestException ex) when (Refused(ex) is { } refusal)
+        {
+            // A refused address is a policy decision, not a network fault: no further rounds.
+            error = refusal.Message;
+            refused = true;
+        }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
         {
             error = ex.GetType().Name;
         }
 
         var attempts = delivery.Attempts + 1;
-        var failed = attempts >= _options.MaxAttempts;
+        var failed = refused || attempts >= _options.MaxAttempts;
         var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, _options.RetryDelayMilliseconds * Math.Pow(2, attempts)));
         await _store!.CompleteDeliveryAsync(
             delivery.Id,
@@ -165,6 +181,20 @@ internal sealed partial class WebhookDeliveryWorker : BackgroundService
             error,
             CancellationToken.None);
         LogFailed(_logger, delivery.Id, delivery.WebhookId, attempts, error, failed);
+    }
+
+    /// <summary>The address refusal behind a failed request, if that is why it failed.</summary>
+    private static WebhookAddressRefusedException? Refused(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is WebhookAddressRefusedException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
     }
 
     private HttpRequestMessage CreateRequest(WebhookDelivery delivery)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Engram.Server;
 
@@ -7,6 +8,7 @@ namespace Engram.Server;
 /// Mem0's webhook routes: <c>GET</c> and <c>POST /api/v1/webhooks/projects/{project_id}/</c>, <c>PUT</c> and
 /// <c>DELETE /api/v1/webhooks/{webhook_id}/</c>, for the key's own project only (another project answers 404).
 /// Webhooks receive signed POSTs from the outbox (<see cref="WebhookDeliveryWorker"/>, <see cref="WebhookSignature"/>).
+/// URLs on the server's own networks are refused with 400 unless allowed (<see cref="WebhookAddressPolicy"/>).
 /// </summary>
 internal static class WebhookEndpoints
 {
@@ -39,14 +41,15 @@ internal static class WebhookEndpoints
 
     /// <summary><c>POST /api/v1/webhooks/projects/{project}/</c>: 201 with the webhook.</summary>
     internal static async Task<Results<Created<WebhookResponse>, ProblemHttpResult>> CreateAsync(
-        string projectId, WebhookWireRequest body, Tenant tenant, IWebhookStore webhooks, TimeProvider time, CancellationToken cancellationToken)
+        string projectId, WebhookWireRequest body, Tenant tenant, IWebhookStore webhooks, TimeProvider time, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         if (!string.Equals(projectId, tenant.ProjectId, StringComparison.Ordinal))
         {
             return MemoryEndpoints.NotFound("Project not found.");
         }
 
-        var url = ValidUrl(body.Url ?? throw new MemoryValidationException("url is required.", "url"));
+        var url = await WebhookAddressPolicy.ValidateAsync(
+            body.Url ?? throw new MemoryValidationException("url is required.", "url"), options.Value.AllowPrivateNetworks, cancellationToken);
         var now = time.GetUtcNow();
         var created = await webhooks.CreateWebhookAsync(
             new Webhook
@@ -66,7 +69,7 @@ internal static class WebhookEndpoints
 
     /// <summary><c>PUT /api/v1/webhooks/{id}/</c>: the changed webhook; absent fields are kept.</summary>
     internal static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> UpdateAsync(
-        string webhookId, WebhookWireRequest body, Tenant tenant, IWebhookStore webhooks, TimeProvider time, CancellationToken cancellationToken)
+        string webhookId, WebhookWireRequest body, Tenant tenant, IWebhookStore webhooks, TimeProvider time, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         if (!long.TryParse(webhookId, out var id) || await webhooks.GetWebhookAsync(tenant.ProjectId, id, cancellationToken) is not { } current)
         {
@@ -76,7 +79,7 @@ internal static class WebhookEndpoints
         var changed = current with
         {
             Name = string.IsNullOrWhiteSpace(body.Name) ? current.Name : body.Name.Trim(),
-            Url = body.Url is null ? current.Url : ValidUrl(body.Url),
+            Url = body.Url is null ? current.Url : await WebhookAddressPolicy.ValidateAsync(body.Url, options.Value.AllowPrivateNetworks, cancellationToken),
             EventTypes = ValidEventTypes(body.EventTypes) ?? current.EventTypes,
             IsActive = body.IsActive ?? current.IsActive,
             UpdatedAt = time.GetUtcNow(),
@@ -92,16 +95,6 @@ internal static class WebhookEndpoints
         long.TryParse(webhookId, out var id) && await webhooks.DeleteWebhookAsync(tenant.ProjectId, id, cancellationToken)
             ? TypedResults.Ok(new MessageResponse("Webhook deleted successfully!"))
             : MemoryEndpoints.NotFound("Webhook not found.");
-
-    private static string ValidUrl(string url)
-    {
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new MemoryValidationException("url must be an absolute http or https URL.", "url");
-        }
-
-        return uri.AbsoluteUri;
-    }
 
     private static IReadOnlyList<string>? ValidEventTypes(IReadOnlyList<string>? eventTypes)
     {

@@ -36,6 +36,16 @@ public sealed class WebhookOptions
     [Range(1, 300)]
     public int TimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether webhooks may point at the server's own networks: loopback, private,
+    /// link-local (cloud metadata), CGNAT, multicast and unspecified addresses (<see cref="WebhookAddressPolicy"/>).
+    /// Off, such URLs are refused with 400 when a webhook is created or changed, deliveries re-check the address they
+    /// connect to (a refused one is recorded as failed), and deliveries bypass the system HTTP proxy (so that the check
+    /// applies to the receiver, not the proxy).
+    /// </summary>
+    /// <value>Defaults to <see langword="false"/>; turn it on for receivers on the same host or network.</value>
+    public bool AllowPrivateNetworks { get; set; }
+
     /// <summary>Gets or sets the most deliveries claimed per poll (default 50).</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;

@@ -15,9 +15,11 @@ internal sealed record RelationTargetResponse(string Source, string Relationship
 /// <summary>Mem0g's add <c>relations</c>: <c>{"deleted_entities": [[…]], "added_entities": [[…]]}</c>, one inner list per memory.</summary>
 internal sealed record AddRelationsResponse(IReadOnlyList<IReadOnlyList<RelationTargetResponse>> DeletedEntities, IReadOnlyList<IReadOnlyList<RelationTargetResponse>> AddedEntities)
 {
-    public static AddRelationsResponse From(AddMemoriesResult result) => new(
-        Group(result.InvalidatedRelations, r => r.InvalidatedByMemoryId ?? r.MemoryId),
-        Group(result.AddedRelations, r => r.MemoryId));
+    public static AddRelationsResponse From(AddMemoriesResult result) => From(result.AddedRelations, result.InvalidatedRelations);
+
+    public static AddRelationsResponse From(IReadOnlyList<GraphRelation> added, IReadOnlyList<GraphRelation> invalidated) => new(
+        Group(invalidated, r => r.InvalidatedByMemoryId ?? r.MemoryId),
+        Group(added, r => r.MemoryId));
 
     private static List<IReadOnlyList<RelationTargetResponse>> Group(IReadOnlyList<GraphRelation> relations, Func<GraphRelation, string> key) =>
         relations.GroupBy(key, StringComparer.Ordinal).Select(g => (IReadOnlyList<RelationTargetResponse>)g.Select(RelationTargetResponse.From).ToList()).ToList();
@@ -25,6 +27,12 @@ internal sealed record AddRelationsResponse(IReadOnlyList<IReadOnlyList<Relation
 
 /// <summary>A search answer with Mem0g's <c>relations</c>: <c>{"results": [...], "relations": [...]}</c>.</summary>
 internal sealed record GraphSearchResponse(IReadOnlyList<SearchHitResponse> Results, IReadOnlyList<RelationResponse> Relations);
+
+/// <summary>A synchronous v3 add (<c>infer: false</c>) with graph memory on: <c>{"message", "results", "relations"}</c>.</summary>
+internal sealed record GraphAddSyncResponse(string Message, IReadOnlyList<AddResultResponse> Results, AddRelationsResponse Relations);
+
+/// <summary>A <c>get_all</c> answer with Mem0g's <c>relations</c>: <c>{"results": [...], "relations": [{"source", "relationship", "target"}]}</c>.</summary>
+internal sealed record GraphListResponse(IReadOnlyList<MemoryResponse> Results, IReadOnlyList<RelationTargetResponse> Relations);
 
 /// <summary>A legacy v1.1 add answer with Mem0g's <c>relations</c>.</summary>
 internal sealed record GraphAddResultsResponse(IReadOnlyList<AddResultResponse> Results, AddRelationsResponse Relations);

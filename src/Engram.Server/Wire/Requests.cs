@@ -131,6 +131,12 @@ internal sealed class ListMemoriesWireRequest : IScopedRequest
 
     public string? Keywords { get; init; }
 
+    /// <summary>Mem0g's switch on <c>POST /v2/memories/</c>: <c>enable_graph: true</c> or <c>output_format: "v1.1"</c> adds <c>relations</c>.</summary>
+    public bool? EnableGraph { get; init; }
+
+    /// <summary><c>v1.1</c> asks for <c>relations</c> (see <see cref="EnableGraph"/>).</summary>
+    public string? OutputFormat { get; init; }
+
     public JsonElement UserId { get; init; }
 
     public JsonElement AgentId { get; init; }

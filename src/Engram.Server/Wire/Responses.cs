@@ -205,6 +205,13 @@ internal sealed record EntityResponse
     public required string Owner { get; init; }
 
     public IReadOnlyDictionary<string, JsonElement>? Metadata { get; init; }
+
+    /// <summary>
+    /// Engram extension, with <c>?enable_graph=true</c> only: the valid graph relations of the entity's memories
+    /// (<c>[{"source", "relationship", "target"}]</c>, newest first, at most 200); absent otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RelationTargetResponse>? Relations { get; init; }
 }
 
 /// <summary><c>GET /v1/entities/</c>: the paginated envelope plus totals per kind.</summary>
@@ -261,6 +268,13 @@ internal sealed record EventResponse
 
     /// <summary>Engram extension: the language-model tokens the event spent (<c>null</c> offline).</summary>
     public UsageResponse? Usage { get; init; }
+
+    /// <summary>
+    /// Mem0g's add <c>relations</c> (<c>{"deleted_entities", "added_entities"}</c>) of a SUCCEEDED add with graph memory
+    /// on, on <c>GET /v1/event/{id}/</c>; absent otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AddRelationsResponse? Relations { get; init; }
 }
 
 /// <summary>Language-model usage of an event.</summary>

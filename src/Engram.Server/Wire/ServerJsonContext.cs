@@ -26,6 +26,8 @@ namespace Engram.Server;
 [JsonSerializable(typeof(ImportResponse))]
 [JsonSerializable(typeof(GraphSearchResponse))]
 [JsonSerializable(typeof(GraphAddResultsResponse))]
+[JsonSerializable(typeof(GraphAddSyncResponse))]
+[JsonSerializable(typeof(GraphListResponse))]
 [JsonSerializable(typeof(IReadOnlyList<RelationDetailResponse>))]
 [JsonSerializable(typeof(WebhookResponse))]
 [JsonSerializable(typeof(IReadOnlyList<WebhookResponse>))]

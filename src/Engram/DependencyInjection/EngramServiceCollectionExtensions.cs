@@ -11,8 +11,9 @@ public static class EngramServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IMemory"/> (a singleton <see cref="MemoryEngine"/>) with the offline defaults: the
-    /// <see cref="HashingEmbeddingGenerator"/> and the <see cref="RuleBasedFactExtractor"/>, unless the application
-    /// registered its own <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> or <see cref="IFactExtractor"/>.
+    /// <see cref="HashingEmbeddingGenerator"/>, the <see cref="RuleBasedFactExtractor"/> and the
+    /// <see cref="RuleBasedRelationExtractor"/>, unless the application registered its own
+    /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, <see cref="IFactExtractor"/> or <see cref="IRelationExtractor"/>.
     /// A store must be chosen with a <c>With…Store</c> extension such as <c>WithSqliteStore</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -33,6 +34,7 @@ public static class EngramServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
         services.TryAddSingleton<IFactExtractor>(_ => new RuleBasedFactExtractor());
+        services.TryAddSingleton<IRelationExtractor>(_ => new RuleBasedRelationExtractor());
         services.TryAddSingleton(sp => new MemoryEngine(
             sp.GetRequiredService<IMemoryStore>(),
             sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
@@ -40,7 +42,8 @@ public static class EngramServiceCollectionExtensions
             sp.GetRequiredService<IOptions<MemoryOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<MemoryEngine>>(),
-            sp.GetService<IReranker>()));
+            sp.GetService<IReranker>(),
+            sp.GetService<IRelationExtractor>()));
         services.TryAddSingleton<IMemory>(sp => sp.GetRequiredService<MemoryEngine>());
         return new MemoryBuilder(services);
     }

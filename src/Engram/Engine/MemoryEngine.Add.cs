@@ -156,9 +156,10 @@ public sealed partial class MemoryEngine
             }
         }
 
-        var (addedRelations, invalidatedRelations) = (request.EnableGraph || _core.Options.EnableGraph) && store is IGraphStore graph
-            ? await ExtractRelationsAsync(graph, scope, records.Select(r => r.Record.Item), now, cancellationToken).ConfigureAwait(false)
-            : ([], []);
+        var (addedRelations, invalidatedRelations, relationUsage) = (request.EnableGraph || _core.Options.EnableGraph) && store is IGraphStore graph
+            ? await ExtractRelationsAsync(graph, scope, records.Select(r => r.Record.Item).ToList(), now, cancellationToken).ConfigureAwait(false)
+            : ([], [], null);
+        var usage = relationUsage?.Add(extraction.Usage) ?? extraction.Usage;
         await store.WriteAsync(
             new MemoryWriteBatch
             {
@@ -170,7 +171,7 @@ public sealed partial class MemoryEngine
                 Supersessions = supersessions,
                 History = history,
                 CompletesEventId = request.EventId,
-                CompletesEventUsage = extraction.Usage,
+                CompletesEventUsage = usage,
                 LexicalAppends = await FollowingContextAsync(store, scope, recent, stored, cancellationToken).ConfigureAwait(false),
             },
             cancellationToken).ConfigureAwait(false);
@@ -195,7 +196,7 @@ public sealed partial class MemoryEngine
         {
             Results = events,
             MessageIds = stored.Select(m => m.Id).ToList(),
-            Usage = extraction.Usage,
+            Usage = usage,
             AddedRelations = addedRelations,
             InvalidatedRelations = invalidatedRelations,
         };

@@ -125,7 +125,12 @@ public sealed partial class MemoryEngine
             Role = existing.Role,
         };
 
-        await store.WriteAsync(new MemoryWriteBatch { ProjectId = _projectId, Updates = [record], History = [history] }, cancellationToken).ConfigureAwait(false);
+        var (relations, invalidations) = request.Text is not null && request.Text != existing.Memory && store is IGraphStore graph
+            ? await ReextractRelationsAsync(graph, updated, now, cancellationToken).ConfigureAwait(false)
+            : ([], []);
+        await store.WriteAsync(
+            new MemoryWriteBatch { ProjectId = _projectId, Updates = [record], History = [history], Relations = relations, RelationInvalidations = invalidations },
+            cancellationToken).ConfigureAwait(false);
         Log.MemoryUpdated(_core.Logger, existing.Id);
         return updated;
     }

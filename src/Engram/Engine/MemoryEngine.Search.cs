@@ -49,9 +49,12 @@ public sealed partial class MemoryEngine
 
         var features = QueryFeatures.Analyze(request.Query, _core.Analyzer, _core.Entities, _core.Time.GetUtcNow(), _core.Options.Retrieval.UseTime);
         var candidates = await GatherCandidatesAsync(store, query, request.Query, features, topK, cancellationToken).ConfigureAwait(false);
-        if (_core.Options.Retrieval.UseGraph && (request.EnableGraph || _core.Options.EnableGraph) && store is IGraphStore graph)
+        var graph = store as IGraphStore;
+        QueryGraph? queryGraph = null;
+        if (_core.Options.Retrieval.UseGraph && (request.EnableGraph || _core.Options.EnableGraph) && graph is not null)
         {
-            await AddGraphCandidatesAsync(graph, store, query, request.Scope, request.Query, PoolSize(topK), candidates, cancellationToken).ConfigureAwait(false);
+            queryGraph = await LoadQueryGraphAsync(graph, request.Scope, request.Query, cancellationToken).ConfigureAwait(false);
+            await AddGraphCandidatesAsync(store, query, queryGraph, PoolSize(topK), candidates, cancellationToken).ConfigureAwait(false);
         }
 
         var items = candidates.Count == 0
@@ -130,8 +133,12 @@ public sealed partial class MemoryEngine
         }
         activity.SetTag("engram.search.candidates", candidates.Count);
         activity.SetTag("engram.search.results", hits.Count);
-        var relations = request.EnableGraph
-            ? await SearchRelationsAsync(request.Query, request.Scope, hits.Select(h => h.Item.Id).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false)
+        var relations = request.EnableGraph && graph is not null
+            ? await SearchRelationsAsync(
+                queryGraph ?? await LoadQueryGraphAsync(graph, request.Scope, request.Query, cancellationToken).ConfigureAwait(false),
+                request.Query,
+                hits.Select(h => h.Item.Id).ToHashSet(StringComparer.Ordinal),
+                cancellationToken).ConfigureAwait(false)
             : [];
         return new SearchMemoriesResult { Results = hits, Excluded = excluded, Relations = relations };
     }

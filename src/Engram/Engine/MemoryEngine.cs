@@ -29,6 +29,7 @@ public sealed partial class MemoryEngine : IMemory
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
     /// <param name="reranker">Re-orders results of searches that ask for it (<see cref="SearchMemoriesRequest.Rerank"/>); none when <see langword="null"/>.</param>
+    /// <param name="relationExtractor">Extracts graph relations when graph memory is on; a <see cref="RuleBasedRelationExtractor"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException">A required argument is <see langword="null"/>.</exception>
     /// <exception cref="OptionsValidationException">The options are out of range.</exception>
     public MemoryEngine(
@@ -38,7 +39,8 @@ public sealed partial class MemoryEngine : IMemory
         IOptions<MemoryOptions> options,
         TimeProvider? timeProvider = null,
         ILogger<MemoryEngine>? logger = null,
-        IReranker? reranker = null)
+        IReranker? reranker = null,
+        IRelationExtractor? relationExtractor = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(embedder);
@@ -51,7 +53,8 @@ public sealed partial class MemoryEngine : IMemory
             throw new OptionsValidationException(nameof(MemoryOptions), typeof(MemoryOptions), validation.Failures);
         }
 
-        _core = new EngineCore(store, embedder, extractor, value, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance, reranker);
+        _core = new EngineCore(
+            store, embedder, extractor, value, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance, reranker, relationExtractor ?? new RuleBasedRelationExtractor());
         _projectId = value.ProjectId;
     }
 
@@ -126,7 +129,8 @@ public sealed partial class MemoryEngine : IMemory
         MemoryOptions options,
         TimeProvider time,
         ILogger logger,
-        IReranker? reranker)
+        IReranker? reranker,
+        IRelationExtractor relationExtractor)
     {
         private readonly Lock _initGate = new();
         private Task? _initialization;
@@ -145,6 +149,8 @@ public sealed partial class MemoryEngine : IMemory
         public ILogger Logger { get; } = logger;
 
         public IReranker? Reranker { get; } = reranker;
+
+        public IRelationExtractor RelationExtractor { get; } = relationExtractor;
 
         public TextAnalyzer Analyzer { get; } = TextAnalyzer.Default;
 

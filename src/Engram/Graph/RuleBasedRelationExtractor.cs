@@ -10,9 +10,11 @@ namespace Engram;
 /// </summary>
 /// <remarks>
 /// Thread-safe (stateless). Precision over recall: a sentence without a lexicon verb after a short subject gives no
-/// triple. Relationships in <see cref="IsExclusive"/> hold one value at a time (a new destination contradicts the old).
+/// triple. Exclusive relationships (<c>lives_in</c>, <c>works_at</c>, <c>works_for</c>, <c>works_as</c>,
+/// <c>is_married_to</c>, <c>is_dating</c>, <c>is_engaged_to</c>) hold one value at a time: a new destination
+/// contradicts the existing relations of the same source and relationship.
 /// </remarks>
-internal static partial class RuleBasedRelationExtractor
+public sealed partial class RuleBasedRelationExtractor : IRelationExtractor
 {
     private static readonly HashSet<string> ExclusiveRelationships =
         new(StringComparer.Ordinal) { "lives_in", "works_at", "works_for", "works_as", "is_married_to", "is_dating", "is_engaged_to" };
@@ -41,11 +43,40 @@ internal static partial class RuleBasedRelationExtractor
         "him", "her", "us", "this", "so", "all", "about", "being", "doing", "getting",
     };
 
+    /// <inheritdoc/>
+    /// <remarks>Completes synchronously; no model is called.</remarks>
+    public Task<RelationExtractionResult> ExtractAsync(RelationExtractionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var relations = new List<ExtractedRelation>();
+        foreach (var memory in request.Memories)
+        {
+            foreach (var (source, relationship, destination) in Extract(memory.Memory, request.SelfOf(memory)))
+            {
+                relations.Add(new ExtractedRelation(source, relationship, destination, memory.Id));
+            }
+        }
+
+        var contradictions = new List<RelationContradiction>();
+        foreach (var old in request.ExistingRelations)
+        {
+            var replacement = relations.FirstOrDefault(r =>
+                IsExclusive(r.Relationship) && r.Source == old.Source && r.Relationship == old.Relationship && r.Destination != old.Destination);
+            if (replacement is not null)
+            {
+                contradictions.Add(new RelationContradiction(old.Id, replacement.MemoryId));
+            }
+        }
+
+        return Task.FromResult(new RelationExtractionResult { Relations = relations, Contradictions = contradictions });
+    }
+
     /// <summary>Extracts triples <c>(source, relationship, destination)</c>.</summary>
     /// <param name="text">The memory text.</param>
     /// <param name="self">The name "I" stands for (the speaker, else the user id), or <see langword="null"/>.</param>
     /// <returns>The distinct triples, in text order.</returns>
-    public static IReadOnlyList<(string Source, string Relationship, string Destination)> Extract(string text, string? self)
+    internal static IReadOnlyList<(string Source, string Relationship, string Destination)> Extract(string text, string? self)
     {
         var result = new List<(string, string, string)>();
         foreach (var clause in ClauseSplit().Split(text))
@@ -86,12 +117,12 @@ internal static partial class RuleBasedRelationExtractor
     /// <summary>Tells whether a relationship holds one destination at a time (a new one invalidates the old).</summary>
     /// <param name="relationship">The normalised relationship.</param>
     /// <returns><see langword="true"/> for an exclusive relationship.</returns>
-    public static bool IsExclusive(string relationship) => ExclusiveRelationships.Contains(relationship);
+    internal static bool IsExclusive(string relationship) => ExclusiveRelationships.Contains(relationship);
 
     /// <summary>Mem0g's entity name form: lower case, punctuation dropped, words joined by <c>_</c>.</summary>
     /// <param name="name">The name.</param>
     /// <returns>The normalised name (empty when nothing is left).</returns>
-    public static string Normalize(string name) =>
+    internal static string Normalize(string name) =>
         string.Join('_', NonWord().Replace(name.ToLowerInvariant(), " ").Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     [GeneratedRegex(@"[.!?;]+\s+|,\s+(?:and|but|so)\s+|\s+(?:and|but|because|so)\s+(?=I\b|[A-Z])", RegexOptions.CultureInvariant)]

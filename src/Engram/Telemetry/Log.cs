@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Trace, Message = "Stored memory {MemoryId}: {MemoryText}")]
     public static partial void MemoryTextStored(ILogger logger, string memoryId, string memoryText);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Relation extraction by the language model failed ({ErrorType}) for {MemoryCount} memories; the rule-based relations are used")]
+    public static partial void RelationModelFailed(ILogger logger, string errorType, int memoryCount);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "The language model gave no usable relations for {MemoryCount} memories after {Attempts} attempts; the rule-based relations are used")]
+    public static partial void RelationAnswerUnusable(ILogger logger, int memoryCount, int attempts);
 }

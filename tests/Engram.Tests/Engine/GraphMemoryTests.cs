@@ -138,6 +138,72 @@ public sealed class GraphMemoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Delete_OfAContradictingMemory_LeavesTheRelationsItInvalidated_Invalidated()
+    {
+        var lisbon = Assert.Single((await SayAsync("I live in Lisbon.")).Results).Id;
+        var porto = Assert.Single((await SayAsync("I live in Porto.")).Results, e => e.Event == MemoryEventType.Add).Id;
+
+        await _fixture.Engine.DeleteAsync(porto);
+
+        var left = Assert.Single(await _fixture.Engine.GetRelationsAsync("ana", includeInvalidated: true));
+        Assert.Equal((lisbon, porto), (left.MemoryId, left.InvalidatedByMemoryId));
+        Assert.Empty(await _fixture.Engine.GetRelationsAsync("ana"));
+    }
+
+    [Fact]
+    public async Task Update_OfTheText_InvalidatesTheMemorysRelations_ByItself_AndExtractsTheNewText()
+    {
+        var cello = Assert.Single((await SayAsync("I play the cello.")).Results).Id;
+        var home = Assert.Single((await SayAsync("I live in Lisbon.")).Results).Id;
+        _fixture.Time.Advance(TimeSpan.FromDays(3));
+
+        await _fixture.Engine.UpdateAsync(new UpdateMemoryRequest { MemoryId = home, Text = "I live in Porto." });
+
+        var all = await _fixture.Engine.GetRelationsAsync("ana", includeInvalidated: true);
+        Assert.Equal(["ana lives_in porto", "ana lives_in lisbon", "ana plays cello"], all.Select(Text));
+        Assert.Equal((home, (DateTimeOffset?)null), (all[0].MemoryId, all[0].InvalidatedAt));
+        Assert.Equal((home, _fixture.Time.GetUtcNow(), home), (all[1].MemoryId, all[1].InvalidatedAt, all[1].InvalidatedByMemoryId));
+        Assert.Equal((cello, (DateTimeOffset?)null), (all[2].MemoryId, all[2].InvalidatedAt));
+        Assert.Equal(2, (await _fixture.Engine.GetMemoryRelationsAsync([home])).Count);
+    }
+
+    [Fact]
+    public async Task Update_OfAMemoryWithoutRelations_WithTheGraphOff_ExtractsNothing()
+    {
+        var id = Assert.Single((await SayAsync("I play the cello.", graph: false)).Results).Id;
+
+        await _fixture.Engine.UpdateAsync(new UpdateMemoryRequest { MemoryId = id, Text = "I live in Porto." });
+
+        Assert.Empty(await _fixture.Engine.GetRelationsAsync("ana", includeInvalidated: true));
+    }
+
+    [Fact]
+    public async Task Update_WithTheGraphOnForEveryAdd_ExtractsRelationsOfAMemoryThatHadNone()
+    {
+        using var fixture = new EngineFixture(o => o.EnableGraph = true);
+        var id = Assert.Single((await fixture.Engine.AddAsync(new AddMemoriesRequest
+        {
+            Messages = [MemoryMessage.User("it was a lovely day", "Ana")],
+            Scope = MemoryScope.ForUser("ana"),
+            Infer = false,
+        })).Results).Id;
+
+        await fixture.Engine.UpdateAsync(new UpdateMemoryRequest { MemoryId = id, Text = "I live in Porto." });
+
+        Assert.Equal(id, Assert.Single(await fixture.Engine.GetRelationsAsync("ana")).MemoryId);
+    }
+
+    [Fact]
+    public async Task Update_OfMetadataOnly_KeepsTheRelations()
+    {
+        var id = Assert.Single((await SayAsync("I live in Lisbon.")).Results).Id;
+
+        await _fixture.Engine.UpdateAsync(new UpdateMemoryRequest { MemoryId = id, Metadata = MemoryMetadata.From(new KeyValuePair<string, object?>("k", "v")) });
+
+        Assert.Null(Assert.Single(await _fixture.Engine.GetRelationsAsync("ana", includeInvalidated: true)).InvalidatedAt);
+    }
+
+    [Fact]
     public async Task Add_WithoutGraph_StoresNoRelations()
     {
         var result = await SayAsync("I live in Lisbon.", graph: false);
@@ -164,6 +230,18 @@ public sealed class GraphMemoryTests : IDisposable
         Assert.Equal("ana lives_in lisbon", Text(withGraph.Relations[0]));
         Assert.DoesNotContain(withGraph.Relations, r => r.Source == "ben");
         Assert.Empty(without.Relations);
+    }
+
+    [Fact]
+    public async Task Search_WithGraph_ReturnsTheScopeUsersRelations_WhenTheQueryDoesNotNameThem()
+    {
+        // The query names "tea", not the user: the user's relations (read separately and merged, newest first) are returned too.
+        await _fixture.Engine.AddAsync(new AddMemoriesRequest { Messages = [MemoryMessage.User("Bob likes tea.")], Scope = MemoryScope.ForUser("ana"), Infer = false, EnableGraph = true });
+        await SayAsync("I play the cello.");
+
+        var result = await _fixture.Engine.SearchAsync(new SearchMemoriesRequest { Query = "tea", Scope = MemoryScope.ForUser("ana"), EnableGraph = true });
+
+        Assert.Equal(["bob likes tea", "ana plays cello"], result.Relations.Select(Text));
     }
 
     private static string Text(GraphRelation r) => $"{r.Source} {r.Relationship} {r.Destination}";
