@@ -49,6 +49,35 @@ public sealed partial class PostgresMemoryStore : IGraphStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Served by the <c>(project_id, memory_id)</c> and <c>(project_id, invalidated_by)</c> indexes.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="memoryIds"/> is <see langword="null"/>.</exception>
+    /// <exception cref="MemoryStoreException">PostgreSQL failed.</exception>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task<IReadOnlyList<GraphRelation>> GetMemoryRelationsAsync(string projectId, IReadOnlyCollection<string> memoryIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(projectId);
+        ArgumentNullException.ThrowIfNull(memoryIds);
+        if (memoryIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<GraphRelation>>([]);
+        }
+
+        return RunAsync<IReadOnlyList<GraphRelation>>("graph_memory_relations", write: false, async connection =>
+        {
+            using var command = new NpgsqlCommand($"""
+                SELECT {RelationColumns} FROM relations WHERE project_id = @project AND memory_id = ANY(@ids)
+                UNION
+                SELECT {RelationColumns} FROM relations WHERE project_id = @project AND invalidated_by = ANY(@ids)
+                ORDER BY id DESC;
+                """, connection);
+            command.Parameters.Add(PostgresValues.Text("project", projectId));
+            command.Parameters.Add(PostgresValues.TextArray("ids", memoryIds));
+            return await QueryRelationsAsync(command, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
     /// <summary>Reads the rows of a command selecting <see cref="RelationColumns"/> (optionally followed by more columns).</summary>
     private static async Task<List<GraphRelation>> QueryRelationsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

@@ -218,6 +218,7 @@ internal static class PostgresSchema
         CREATE INDEX ix_relations_source ON relations (project_id, source);
         CREATE INDEX ix_relations_destination ON relations (project_id, destination);
         CREATE INDEX ix_relations_memory ON relations (project_id, memory_id);
+        CREATE INDEX ix_relations_invalidated_by ON relations (project_id, invalidated_by) WHERE invalidated_by IS NOT NULL;
 
         CREATE TABLE webhooks (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -37,6 +37,30 @@ public abstract partial class MemoryStoreConformanceTests
     }
 
     [Fact]
+    public async Task Graph_MemoryRelations_AreThoseItSourcedAndThoseItInvalidated()
+    {
+        await Store.WriteAsync(new MemoryWriteBatch
+        {
+            ProjectId = Project,
+            Inserts = [Record(Item("m1", "Alice lives in Lisbon")), Record(Item("m2", "Alice likes tea"))],
+            Relations = [Relation("alice", "lives_in", "lisbon", "m1"), Relation("alice", "likes", "tea", "m2")],
+        });
+        var lisbon = (await Graph.GetRelationsAsync(Project, null, ["lisbon"], false, 10))[0];
+        await Store.WriteAsync(new MemoryWriteBatch
+        {
+            ProjectId = Project,
+            Inserts = [Record(Item("m3", "Alice lives in Porto"))],
+            Relations = [Relation("alice", "lives_in", "porto", "m3")],
+            RelationInvalidations = [new RelationInvalidation(lisbon.Id, T0.AddDays(1), "m3")],
+        });
+
+        Assert.Equal(["porto", "lisbon"], (await Graph.GetMemoryRelationsAsync(Project, ["m3"])).Select(r => r.Destination));
+        Assert.Equal(["tea", "lisbon"], (await Graph.GetMemoryRelationsAsync(Project, ["m1", "m2", "nope"])).Select(r => r.Destination));
+        Assert.Empty(await Graph.GetMemoryRelationsAsync(Project, []));
+        Assert.Empty(await Graph.GetMemoryRelationsAsync("other-" + Project, ["m1", "m3"]));
+    }
+
+    [Fact]
     public async Task Graph_InvalidationKeepsTheRelation_DeleteAndResetRemoveIt()
     {
         await Store.WriteAsync(new MemoryWriteBatch
