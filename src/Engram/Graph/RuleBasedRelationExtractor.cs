@@ -43,6 +43,16 @@ public sealed partial class RuleBasedRelationExtractor : IRelationExtractor
         "him", "her", "us", "this", "so", "all", "about", "being", "doing", "getting",
     };
 
+    // A capitalised first word is a name only when it is not a pronoun, determiner, modal or adverb that merely starts
+    // the sentence ("They have an amazing ability …", "Must have been traumatizing", "Everyone loves …").
+    private static readonly HashSet<string> NotASubject = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "he", "she", "they", "we", "you", "it", "this", "that", "these", "those", "there", "here", "who", "what", "which",
+        "must", "would", "could", "should", "might", "may", "will", "can", "shall", "everyone", "everybody", "someone",
+        "somebody", "nobody", "anyone", "people", "also", "just", "maybe", "and", "but", "so", "then", "now", "still",
+        "really", "yeah", "yes", "wow", "oh", "thanks", "my", "your", "his", "her", "their", "our", "its",
+    };
+
     /// <inheritdoc/>
     /// <remarks>Completes synchronously; no model is called.</remarks>
     public Task<RelationExtractionResult> ExtractAsync(RelationExtractionRequest request, CancellationToken cancellationToken = default)
@@ -92,7 +102,7 @@ public sealed partial class RuleBasedRelationExtractor : IRelationExtractor
             {
                 "I" or "I'VE" => self,
                 "MY" => null,
-                _ when char.IsUpper(subject[0]) => subject,
+                _ when char.IsUpper(subject[0]) && !NotASubject.Contains(subject.Split(' ')[0]) => subject,
                 _ => null,
             };
             var objectWords = match.Groups["object"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -24,6 +24,10 @@ public sealed class GraphMemoryTests : IDisposable
     [InlineData("I love that you chose pottery.", null, null, null)]
     [InlineData("My sister Maria plays the violin.", null, null, null)]
     [InlineData("it was a lovely day", null, null, null)]
+    [InlineData("They have an amazing ability to bounce back.", null, null, null)]
+    [InlineData("Must have been traumatizing for you.", null, null, null)]
+    [InlineData("Everyone loves the new park.", null, null, null)]
+    [InlineData("Melanie loves camping trips.", "melanie", "loves", "camping_trips")]
     public void Extractor_FindsSubjectVerbObject_WithMem0gNames(string text, string? source, string? relationship, string? destination)
     {
         var self = text.StartsWith("Caroline", StringComparison.Ordinal) ? "Caroline" : "Ana";
