@@ -79,7 +79,7 @@ public sealed partial class PostgresMemoryStore : IMemoryArchiveStore
     public IAsyncEnumerable<GraphRelation> ReadRelationsAsync(string projectId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectId);
-        return ReadPagesAsync(projectId, $"SELECT {RelationColumns} FROM relations", "id", 0, ReadRelation, cancellationToken);
+        return ReadPagesAsync(projectId, $"SELECT {StoreRows.RelationColumns} FROM relations", "id", 0, StoreRows.ReadRelation, cancellationToken);
     }
 
     /// <summary>

@@ -5,9 +5,6 @@ namespace Engram.Postgres;
 /// <content>The memory graph (<see cref="IGraphStore"/>): relations written with their memories, invalidated, never deleted (except with their memory, or by reset).</content>
 public sealed partial class PostgresMemoryStore : IGraphStore
 {
-    private const string RelationColumns =
-        "id, user_id, agent_id, app_id, run_id, source, relationship, destination, memory_id, created_at, invalidated_at, invalidated_by";
-
     /// <inheritdoc/>
     /// <remarks>Served by the <c>(project_id, source)</c> and <c>(project_id, destination)</c> indexes.</remarks>
     /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
@@ -27,7 +24,7 @@ public sealed partial class PostgresMemoryStore : IGraphStore
         return RunAsync<IReadOnlyList<GraphRelation>>("graph_relations", write: false, async connection =>
         {
             using var command = new NpgsqlCommand($"""
-                SELECT {RelationColumns} FROM relations
+                SELECT {StoreRows.RelationColumns} FROM relations
                 WHERE project_id = @project
                   AND (@user_id::text IS NULL OR user_id = @user_id) AND (@agent_id::text IS NULL OR agent_id = @agent_id)
                   AND (@app_id::text IS NULL OR app_id = @app_id) AND (@run_id::text IS NULL OR run_id = @run_id)
@@ -45,7 +42,7 @@ public sealed partial class PostgresMemoryStore : IGraphStore
                 : PostgresValues.TextArray("entities", entities));
             command.Parameters.Add(new NpgsqlParameter("include_invalidated", NpgsqlTypes.NpgsqlDbType.Boolean) { Value = includeInvalidated });
             command.Parameters.Add(PostgresValues.Integer("limit", limit));
-            return await QueryRelationsAsync(command, cancellationToken).ConfigureAwait(false);
+            return await StoreRows.ReadAllAsync(command, StoreRows.ReadRelation, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -67,31 +64,15 @@ public sealed partial class PostgresMemoryStore : IGraphStore
         return RunAsync<IReadOnlyList<GraphRelation>>("graph_memory_relations", write: false, async connection =>
         {
             using var command = new NpgsqlCommand($"""
-                SELECT {RelationColumns} FROM relations WHERE project_id = @project AND memory_id = ANY(@ids)
+                SELECT {StoreRows.RelationColumns} FROM relations WHERE project_id = @project AND memory_id = ANY(@ids)
                 UNION
-                SELECT {RelationColumns} FROM relations WHERE project_id = @project AND invalidated_by = ANY(@ids)
+                SELECT {StoreRows.RelationColumns} FROM relations WHERE project_id = @project AND invalidated_by = ANY(@ids)
                 ORDER BY id DESC;
                 """, connection);
             command.Parameters.Add(PostgresValues.Text("project", projectId));
             command.Parameters.Add(PostgresValues.TextArray("ids", memoryIds));
-            return await QueryRelationsAsync(command, cancellationToken).ConfigureAwait(false);
+            return await StoreRows.ReadAllAsync(command, StoreRows.ReadRelation, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
-    }
-
-    /// <summary>Reads the rows of a command selecting <see cref="RelationColumns"/> (optionally followed by more columns).</summary>
-    private static async Task<List<GraphRelation>> QueryRelationsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var result = new List<GraphRelation>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                result.Add(ReadRelation(reader));
-            }
-        }
-
-        return result;
     }
 
     /// <summary>
@@ -145,24 +126,4 @@ public sealed partial class PostgresMemoryStore : IGraphStore
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>Reads a relation row selected as <see cref="RelationColumns"/> (ordinals 0–11).</summary>
-    private static GraphRelation ReadRelation(NpgsqlDataReader reader) => new()
-    {
-        Id = reader.GetInt64(0),
-        Scope = new MemoryScope
-        {
-            UserId = PostgresValues.NullableString(reader, 1),
-            AgentId = PostgresValues.NullableString(reader, 2),
-            AppId = PostgresValues.NullableString(reader, 3),
-            RunId = PostgresValues.NullableString(reader, 4),
-        },
-        Source = reader.GetString(5),
-        Relationship = reader.GetString(6),
-        Destination = reader.GetString(7),
-        MemoryId = reader.GetString(8),
-        CreatedAt = PostgresValues.ParseTimestamp(reader.GetString(9)),
-        InvalidatedAt = PostgresValues.NullableTimestamp(reader, 10),
-        InvalidatedByMemoryId = PostgresValues.NullableString(reader, 11),
-    };
 }

@@ -8,8 +8,6 @@ public sealed partial class PostgresMemoryStore : IWebhookStore
 {
     private const string WebhookColumns = "id, project_id, name, url, event_types::text, secret, is_active, created_at, updated_at";
 
-    private const string DeliveryStatusPending = "PENDING";
-
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The project id, name, URL or secret is empty.</exception>
     /// <exception cref="MemoryStoreException">PostgreSQL failed.</exception>
@@ -105,7 +103,7 @@ public sealed partial class PostgresMemoryStore : IWebhookStore
             using var command = new NpgsqlCommand($"""
                 WITH due AS (
                     SELECT id, next_attempt_at FROM webhook_outbox
-                    WHERE status = '{DeliveryStatusPending}' AND next_attempt_at <= @now
+                    WHERE status = '{StoreRows.DeliveryPending}' AND next_attempt_at <= @now
                     ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED),
                 claimed AS (
                     UPDATE webhook_outbox o SET next_attempt_at = @lease FROM due WHERE o.id = due.id
@@ -117,7 +115,7 @@ public sealed partial class PostgresMemoryStore : IWebhookStore
             command.Parameters.Add(PostgresValues.Text("now", PostgresValues.FormatTimestamp(now)));
             command.Parameters.Add(PostgresValues.Text("lease", PostgresValues.FormatTimestamp(leaseUntil)));
             command.Parameters.Add(PostgresValues.Integer("limit", limit));
-            return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
+            return await StoreRows.ReadAllAsync(command, StoreRows.ReadDelivery, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -137,10 +135,10 @@ public sealed partial class PostgresMemoryStore : IWebhookStore
         {
             using var command = new NpgsqlCommand($"""
                 UPDATE webhook_outbox SET status = @status, attempts = @attempts, next_attempt_at = @next, last_error = @error,
-                    completed_at = CASE WHEN @status = '{DeliveryStatusPending}' THEN NULL ELSE @now END
+                    completed_at = CASE WHEN @status = '{StoreRows.DeliveryPending}' THEN NULL ELSE @now END
                 WHERE id = @id;
                 """, connection);
-            command.Parameters.Add(PostgresValues.Text("status", DeliveryStatusName(status)));
+            command.Parameters.Add(PostgresValues.Text("status", StoreRows.DeliveryStatusName(status)));
             command.Parameters.Add(new NpgsqlParameter("attempts", NpgsqlDbType.Integer) { Value = attempts });
             command.Parameters.Add(PostgresValues.Text("next", PostgresValues.FormatTimestamp(nextAttemptAt)));
             command.Parameters.Add(PostgresValues.Text("error", lastError));
@@ -167,7 +165,7 @@ public sealed partial class PostgresMemoryStore : IWebhookStore
                 """, connection);
             command.Parameters.Add(PostgresValues.Text("project", projectId));
             command.Parameters.Add(PostgresValues.Integer("webhook", webhookId));
-            return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
+            return await StoreRows.ReadAllAsync(command, StoreRows.ReadDelivery, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -236,69 +234,6 @@ public sealed partial class PostgresMemoryStore : IWebhookStore
                 $"SELECT {WebhookColumns} FROM webhooks WHERE project_id = @project AND (@id::bigint IS NULL OR id = @id) ORDER BY id;", connection);
             command.Parameters.Add(PostgresValues.Text("project", projectId));
             command.Parameters.Add(PostgresValues.Integer("id", webhookId));
-            var result = new List<Webhook>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    result.Add(new Webhook
-                    {
-                        Id = reader.GetInt64(0),
-                        ProjectId = reader.GetString(1),
-                        Name = reader.GetString(2),
-                        Url = reader.GetString(3),
-                        EventTypes = PostgresValues.FromJsonArray(reader.GetString(4)),
-                        Secret = reader.GetString(5),
-                        IsActive = reader.GetBoolean(6),
-                        CreatedAt = PostgresValues.ParseTimestamp(reader.GetString(7)),
-                        UpdatedAt = PostgresValues.ParseTimestamp(reader.GetString(8)),
-                    });
-                }
-            }
-
-            return result;
+            return await StoreRows.ReadAllAsync(command, StoreRows.ReadWebhook, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
-
-    private static async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var result = new List<WebhookDelivery>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                result.Add(new WebhookDelivery
-                {
-                    Id = reader.GetInt64(0),
-                    ProjectId = reader.GetString(1),
-                    WebhookId = reader.GetInt64(2),
-                    Url = reader.GetString(3),
-                    Secret = reader.GetString(4),
-                    EventType = reader.GetString(5),
-                    Payload = reader.GetString(6),
-                    Attempts = reader.GetInt32(7),
-                    Status = ParseDeliveryStatus(reader.GetString(8)),
-                    LastError = PostgresValues.NullableString(reader, 9),
-                    CreatedAt = PostgresValues.ParseTimestamp(reader.GetString(10)),
-                });
-            }
-        }
-
-        return result;
-    }
-
-    private static string DeliveryStatusName(WebhookDeliveryStatus status) => status switch
-    {
-        WebhookDeliveryStatus.Delivered => "DELIVERED",
-        WebhookDeliveryStatus.Failed => "FAILED",
-        _ => DeliveryStatusPending,
-    };
-
-    private static WebhookDeliveryStatus ParseDeliveryStatus(string name) => name switch
-    {
-        "DELIVERED" => WebhookDeliveryStatus.Delivered,
-        "FAILED" => WebhookDeliveryStatus.Failed,
-        _ => WebhookDeliveryStatus.Pending,
-    };
 }

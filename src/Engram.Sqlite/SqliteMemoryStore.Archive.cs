@@ -65,7 +65,7 @@ public sealed partial class SqliteMemoryStore : IMemoryArchiveStore
     public IAsyncEnumerable<GraphRelation> ReadRelationsAsync(string projectId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectId);
-        return ReadPagesAsync(projectId, $"SELECT {RelationColumns}, rowid FROM relations", 12, ReadRelation, cancellationToken);
+        return ReadPagesAsync(projectId, $"SELECT {StoreRows.RelationColumns}, rowid FROM relations", 12, StoreRows.ReadRelation, cancellationToken);
     }
 
     /// <summary>Streams rows of one table page by page: <paramref name="select"/> must end with the row id at <paramref name="rowIdOrdinal"/>.</summary>

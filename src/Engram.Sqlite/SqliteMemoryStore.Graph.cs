@@ -6,9 +6,6 @@ namespace Engram.Sqlite;
 /// <content>The memory graph (<see cref="IGraphStore"/>): relations written with their memories, invalidated, never deleted (except by reset).</content>
 public sealed partial class SqliteMemoryStore : IGraphStore
 {
-    private const string RelationColumns =
-        "id, user_id, agent_id, app_id, run_id, source, relationship, destination, memory_id, created_at, invalidated_at, invalidated_by";
-
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
@@ -27,7 +24,7 @@ public sealed partial class SqliteMemoryStore : IGraphStore
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"""
-                SELECT {RelationColumns} FROM relations
+                SELECT {StoreRows.RelationColumns} FROM relations
                 WHERE project_id = @project
                   AND (@user_id IS NULL OR user_id = @user_id) AND (@agent_id IS NULL OR agent_id = @agent_id)
                   AND (@app_id IS NULL OR app_id = @app_id) AND (@run_id IS NULL OR run_id = @run_id)
@@ -43,17 +40,7 @@ public sealed partial class SqliteMemoryStore : IGraphStore
             command.Parameters.AddWithValue("@all_entities", entities is null);
             command.Parameters.AddWithValue("@entities", SqliteValues.ToJsonArray(entities ?? []));
             command.Parameters.AddWithValue("@include_invalidated", includeInvalidated);
-            var result = new List<GraphRelation>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    result.Add(ReadRelation(reader));
-                }
-            }
-
-            return (IReadOnlyList<GraphRelation>)result;
+            return await StoreRows.ReadAllAsync(command, StoreRows.ReadRelation, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -74,51 +61,17 @@ public sealed partial class SqliteMemoryStore : IGraphStore
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"""
-                SELECT {RelationColumns} FROM relations
+                SELECT {StoreRows.RelationColumns} FROM relations
                 WHERE project_id = @project AND memory_id IN (SELECT value FROM json_each(@ids))
                 UNION
-                SELECT {RelationColumns} FROM relations
+                SELECT {StoreRows.RelationColumns} FROM relations
                 WHERE project_id = @project AND invalidated_at IS NOT NULL AND invalidated_by IN (SELECT value FROM json_each(@ids))
                 ORDER BY id DESC;
                 """;
             command.Parameters.AddWithValue("@project", projectId);
             command.Parameters.AddWithValue("@ids", SqliteValues.ToJsonArray(memoryIds));
-            var result = new List<GraphRelation>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    result.Add(ReadRelation(reader));
-                }
-            }
-
-            return (IReadOnlyList<GraphRelation>)result;
+            return await StoreRows.ReadAllAsync(command, StoreRows.ReadRelation, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
-    }
-
-    /// <summary>Reads a relation row selected as <see cref="RelationColumns"/>.</summary>
-    private static GraphRelation ReadRelation(SqliteDataReader reader)
-    {
-        var invalidatedAt = NullableString(reader, 10);
-        return new GraphRelation
-        {
-            Id = reader.GetInt64(0),
-            Scope = new MemoryScope
-            {
-                UserId = NullableString(reader, 1),
-                AgentId = NullableString(reader, 2),
-                AppId = NullableString(reader, 3),
-                RunId = NullableString(reader, 4),
-            },
-            Source = reader.GetString(5),
-            Relationship = reader.GetString(6),
-            Destination = reader.GetString(7),
-            MemoryId = reader.GetString(8),
-            CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(9)),
-            InvalidatedAt = invalidatedAt is null ? null : SqliteValues.ParseTimestamp(invalidatedAt),
-            InvalidatedByMemoryId = NullableString(reader, 11),
-        };
     }
 
     /// <summary>

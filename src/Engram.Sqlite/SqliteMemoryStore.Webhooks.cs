@@ -101,7 +101,7 @@ public sealed partial class SqliteMemoryStore : IWebhookStore
                     """;
                 select.Parameters.AddWithValue("@now", SqliteValues.FormatTimestamp(now));
                 select.Parameters.AddWithValue("@limit", limit);
-                claimed = await ReadDeliveriesAsync(select, cancellationToken).ConfigureAwait(false);
+                claimed = await StoreRows.ReadAllAsync(select, StoreRows.ReadDelivery, cancellationToken).ConfigureAwait(false);
             }
 
             using var lease = connection.CreateCommand();
@@ -137,7 +137,7 @@ public sealed partial class SqliteMemoryStore : IWebhookStore
                     completed_at = CASE WHEN @status = 'PENDING' THEN NULL ELSE @now END
                 WHERE id = @id;
                 """;
-            command.Parameters.AddWithValue("@status", DeliveryStatusName(status));
+            command.Parameters.AddWithValue("@status", StoreRows.DeliveryStatusName(status));
             command.Parameters.AddWithValue("@attempts", attempts);
             command.Parameters.AddWithValue("@next", SqliteValues.FormatTimestamp(nextAttemptAt));
             command.Parameters.AddWithValue("@error", (object?)lastError ?? DBNull.Value);
@@ -164,7 +164,7 @@ public sealed partial class SqliteMemoryStore : IWebhookStore
                 """;
             command.Parameters.AddWithValue("@project", projectId);
             command.Parameters.AddWithValue("@webhook", webhookId);
-            return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
+            return await StoreRows.ReadAllAsync(command, StoreRows.ReadDelivery, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -247,69 +247,6 @@ public sealed partial class SqliteMemoryStore : IWebhookStore
             command.CommandText = $"SELECT {WebhookColumns} FROM webhooks WHERE project_id = @project AND (@id IS NULL OR id = @id) ORDER BY id;";
             command.Parameters.AddWithValue("@project", projectId);
             command.Parameters.AddWithValue("@id", (object?)webhookId ?? DBNull.Value);
-            var result = new List<Webhook>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    result.Add(new Webhook
-                    {
-                        Id = reader.GetInt64(0),
-                        ProjectId = reader.GetString(1),
-                        Name = reader.GetString(2),
-                        Url = reader.GetString(3),
-                        EventTypes = SqliteValues.FromJsonArray(reader.GetString(4)),
-                        Secret = reader.GetString(5),
-                        IsActive = reader.GetInt64(6) != 0,
-                        CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(7)),
-                        UpdatedAt = SqliteValues.ParseTimestamp(reader.GetString(8)),
-                    });
-                }
-            }
-
-            return (IReadOnlyList<Webhook>)result;
+            return await StoreRows.ReadAllAsync(command, StoreRows.ReadWebhook, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
-
-    private static async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var result = new List<WebhookDelivery>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                result.Add(new WebhookDelivery
-                {
-                    Id = reader.GetInt64(0),
-                    ProjectId = reader.GetString(1),
-                    WebhookId = reader.GetInt64(2),
-                    Url = reader.GetString(3),
-                    Secret = reader.GetString(4),
-                    EventType = reader.GetString(5),
-                    Payload = reader.GetString(6),
-                    Attempts = reader.GetInt32(7),
-                    Status = ParseDeliveryStatus(reader.GetString(8)),
-                    LastError = NullableString(reader, 9),
-                    CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(10)),
-                });
-            }
-        }
-
-        return result;
-    }
-
-    private static string DeliveryStatusName(WebhookDeliveryStatus status) => status switch
-    {
-        WebhookDeliveryStatus.Delivered => "DELIVERED",
-        WebhookDeliveryStatus.Failed => "FAILED",
-        _ => "PENDING",
-    };
-
-    private static WebhookDeliveryStatus ParseDeliveryStatus(string name) => name switch
-    {
-        "DELIVERED" => WebhookDeliveryStatus.Delivered,
-        "FAILED" => WebhookDeliveryStatus.Failed,
-        _ => WebhookDeliveryStatus.Pending,
-    };
 }
