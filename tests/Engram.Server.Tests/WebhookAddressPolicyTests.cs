@@ -37,6 +37,10 @@ public sealed class WebhookAddressPolicyTests
         { "http://[::ffff:10.0.0.1]/", "private" },
         { "http://[::ffff:100.64.1.1]/", "carrier-grade NAT" },
         { "http://[::192.168.0.1]/", "private" },
+        { "http://[64:ff9b::127.0.0.1]/", "loopback" },
+        { "http://[64:ff9b::a9fe:a9fe]/", "link-local" },
+        { "http://[2002:7f00:1::1]/", "loopback" },
+        { "http://[2002:c0a8:0101::1]/", "private" },
     };
 
     [Theory]
@@ -66,6 +70,8 @@ public sealed class WebhookAddressPolicyTests
     [InlineData("2001:db9::1")]
     [InlineData("::ffff:8.8.8.8")]
     [InlineData("fbff::1")]
+    [InlineData("64:ff9b::808:808")]
+    [InlineData("2002:808:808::1")]
     public void PublicAddresses_AreAllowed(string address) => Assert.Null(WebhookAddressPolicy.Refusal(IPAddress.Parse(address)));
 
     [Fact]

@@ -8,7 +8,8 @@ namespace Engram.Server;
 /// and its host may not be, or resolve to, a loopback, private (RFC 1918, RFC 4193 <c>fc00::/7</c>, site-local
 /// <c>fec0::/10</c>), link-local (<c>169.254.0.0/16</c> with the cloud metadata address, <c>fe80::/10</c>), CGNAT
 /// (<c>100.64.0.0/10</c>), multicast, broadcast/reserved (<c>240.0.0.0/4</c>) or unspecified (<c>0.0.0.0/8</c>,
-/// <c>::</c>) address, including the IPv4-mapped and IPv4-compatible IPv6 forms of those, unless
+/// <c>::</c>) address, including the IPv4-mapped, IPv4-compatible, NAT64 (<c>64:ff9b::/96</c>) and 6to4
+/// (<c>2002::/16</c>) IPv6 forms of those, unless
 /// <see cref="WebhookOptions.AllowPrivateNetworks"/> is on. Checked when a webhook is created or changed, and again
 /// at delivery against the address actually connected to (<see cref="ConnectAsync"/>), so that a name that resolves
 /// elsewhere later (DNS rebinding) is refused too.
@@ -16,6 +17,8 @@ namespace Engram.Server;
 /// <remarks>Stateless and thread-safe. Address ranges: IANA special-purpose registries (RFC 6890) and RFC 6598 (CGNAT).</remarks>
 internal static class WebhookAddressPolicy
 {
+    private static readonly byte[] Nat64Prefix = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
+
     /// <summary>Tells why an address may not receive webhooks.</summary>
     /// <param name="address">The address.</param>
     /// <returns>The class of the address ("loopback", "private", …), or <see langword="null"/> when it is allowed.</returns>
@@ -64,10 +67,17 @@ internal static class WebhookAddressPolicy
         Span<byte> v6 = stackalloc byte[16];
         address.TryWriteBytes(v6, out _);
 
-        // IPv4-compatible (::a.b.c.d, deprecated): judged by its IPv4 part.
-        if (v6[..12].IndexOfAnyExcept((byte)0) < 0)
+        // IPv4-compatible (::a.b.c.d, deprecated) and NAT64 (64:ff9b::a.b.c.d, RFC 6052; a NAT64 gateway forwards it to
+        // the IPv4 address): judged by the IPv4 part.
+        if (v6[..12].IndexOfAnyExcept((byte)0) < 0 || v6[..12].SequenceEqual(Nat64Prefix))
         {
             return Refusal(new IPAddress(v6[12..]));
+        }
+
+        // 6to4 (2002:a.b.c.d::/48, RFC 3056) embeds the IPv4 address of its relay end: judged by it.
+        if (v6[0] == 0x20 && v6[1] == 0x02 && Refusal(new IPAddress(v6[2..6])) is { } embedded)
+        {
+            return embedded;
         }
 
         return v6[0] switch
