@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Npgsql;
 
 namespace Engram.Postgres;
@@ -13,25 +12,10 @@ public sealed partial class PostgresMemoryStore : IMemoryArchiveStore
     /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
     /// <exception cref="MemoryStoreException">PostgreSQL failed.</exception>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
-    public async IAsyncEnumerable<MemoryRecord> ReadRecordsAsync(string projectId, bool includeEmbeddings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<MemoryRecord> ReadRecordsAsync(string projectId, bool includeEmbeddings, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectId);
-        long after = 0;
-        while (true)
-        {
-            var (page, last) = await ReadRecordPageAsync(projectId, includeEmbeddings, after, cancellationToken).ConfigureAwait(false);
-            foreach (var record in page)
-            {
-                yield return record;
-            }
-
-            if (page.Count < ArchivePageSize)
-            {
-                yield break;
-            }
-
-            after = last;
-        }
+        return StoreRows.KeysetPagesAsync((after, token) => ReadRecordPageAsync(projectId, includeEmbeddings, after, token), ArchivePageSize, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -86,44 +70,21 @@ public sealed partial class PostgresMemoryStore : IMemoryArchiveStore
     /// Streams the project's rows of one table page by page, in <paramref name="key"/> order; <paramref name="select"/>
     /// selects the key at <paramref name="keyOrdinal"/>.
     /// </summary>
-    private async IAsyncEnumerable<T> ReadPagesAsync<T>(
-        string projectId, string select, string key, int keyOrdinal, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        long after = 0;
-        while (true)
-        {
-            var page = await RunAsync("archive_read", write: false, async connection =>
+    private IAsyncEnumerable<T> ReadPagesAsync<T>(
+        string projectId, string select, string key, int keyOrdinal, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+        StoreRows.KeysetPagesAsync(
+            (after, token) => RunAsync("archive_read", write: false, async connection =>
             {
                 using var command = new NpgsqlCommand($"{select} WHERE project_id = @project AND {key} > @after ORDER BY {key} LIMIT {ArchivePageSize};", connection);
                 command.Parameters.Add(PostgresValues.Text("project", projectId));
                 command.Parameters.Add(PostgresValues.Integer("after", after));
-                var rows = new List<(T Row, long Key)>(ArchivePageSize);
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        rows.Add((read(reader), reader.GetInt64(keyOrdinal)));
-                    }
-                }
+                var rows = await StoreRows.ReadAllAsync(command, r => (Row: read((NpgsqlDataReader)r), Key: r.GetInt64(keyOrdinal)), token).ConfigureAwait(false);
+                return ((IReadOnlyList<T>)rows.Select(r => r.Row).ToList(), rows.Count == 0 ? after : rows[^1].Key);
+            }, token),
+            ArchivePageSize,
+            cancellationToken);
 
-                return rows;
-            }, cancellationToken).ConfigureAwait(false);
-            foreach (var (row, _) in page)
-            {
-                yield return row;
-            }
-
-            if (page.Count < ArchivePageSize)
-            {
-                yield break;
-            }
-
-            after = page[^1].Key;
-        }
-    }
-
-    private Task<(List<MemoryRecord> Page, long Last)> ReadRecordPageAsync(string projectId, bool includeEmbeddings, long after, CancellationToken cancellationToken) =>
+    private Task<(IReadOnlyList<MemoryRecord> Rows, long Last)> ReadRecordPageAsync(string projectId, bool includeEmbeddings, long after, CancellationToken cancellationToken) =>
         RunAsync("archive_read", write: false, async connection =>
         {
             var page = new List<(long Seq, MemoryRecord Record)>(ArchivePageSize);
@@ -157,35 +118,18 @@ public sealed partial class PostgresMemoryStore : IMemoryArchiveStore
 
             if (page.Count == 0)
             {
-                return (new List<MemoryRecord>(), after);
+                return ((IReadOnlyList<MemoryRecord>)[], after);
             }
 
-            var entities = new Dictionary<long, List<EntityMention>>();
-            using (var command = new NpgsqlCommand("""
+            using var mentions = new NpgsqlCommand("""
                 SELECT me.memory_seq, e.entity_key, e.name, e.type FROM memory_entities me JOIN entities e ON e.id = me.entity_id AND e.project_id = @project
                 WHERE me.project_id = @project AND me.memory_seq BETWEEN @first AND @last ORDER BY me.memory_seq, e.id;
-                """, connection))
-            {
-                command.Parameters.Add(PostgresValues.Text("project", projectId));
-                command.Parameters.Add(PostgresValues.Integer("first", page[0].Seq));
-                command.Parameters.Add(PostgresValues.Integer("last", page[^1].Seq));
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var seq = reader.GetInt64(0);
-                        if (!entities.TryGetValue(seq, out var list))
-                        {
-                            entities[seq] = list = [];
-                        }
-
-                        list.Add(new EntityMention(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-                    }
-                }
-            }
-
-            var records = page.Select(p => entities.TryGetValue(p.Seq, out var list) ? p.Record with { Entities = list } : p.Record).ToList();
+                """, connection);
+            mentions.Parameters.Add(PostgresValues.Text("project", projectId));
+            mentions.Parameters.Add(PostgresValues.Integer("first", page[0].Seq));
+            mentions.Parameters.Add(PostgresValues.Integer("last", page[^1].Seq));
+            var entities = await StoreRows.ReadEntityMentionsAsync(mentions, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<MemoryRecord> records = [.. page.Select(p => entities.TryGetValue(p.Seq, out var list) ? p.Record with { Entities = list } : p.Record)];
             return (records, page[^1].Seq);
         }, cancellationToken);
 }

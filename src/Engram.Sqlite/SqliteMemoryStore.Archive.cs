@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Engram.Sqlite;
@@ -12,25 +11,10 @@ public sealed partial class SqliteMemoryStore : IMemoryArchiveStore
     /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
     /// <exception cref="MemoryStoreException">The database cannot be read.</exception>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
-    public async IAsyncEnumerable<MemoryRecord> ReadRecordsAsync(string projectId, bool includeEmbeddings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<MemoryRecord> ReadRecordsAsync(string projectId, bool includeEmbeddings, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectId);
-        long after = 0;
-        while (true)
-        {
-            var (page, last) = await ReadRecordPageAsync(projectId, includeEmbeddings, after, cancellationToken).ConfigureAwait(false);
-            foreach (var record in page)
-            {
-                yield return record;
-            }
-
-            if (page.Count < ArchivePageSize)
-            {
-                yield break;
-            }
-
-            after = last;
-        }
+        return StoreRows.KeysetPagesAsync((after, token) => ReadRecordPageAsync(projectId, includeEmbeddings, after, token), ArchivePageSize, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -69,45 +53,21 @@ public sealed partial class SqliteMemoryStore : IMemoryArchiveStore
     }
 
     /// <summary>Streams rows of one table page by page: <paramref name="select"/> must end with the row id at <paramref name="rowIdOrdinal"/>.</summary>
-    private async IAsyncEnumerable<T> ReadPagesAsync<T>(
-        string projectId, string select, int rowIdOrdinal, Func<SqliteDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        long after = 0;
-        while (true)
-        {
-            var page = await ExecuteAsync("archive_read", write: false, async connection =>
+    private IAsyncEnumerable<T> ReadPagesAsync<T>(string projectId, string select, int rowIdOrdinal, Func<SqliteDataReader, T> read, CancellationToken cancellationToken) =>
+        StoreRows.KeysetPagesAsync(
+            (after, token) => ExecuteAsync("archive_read", write: false, async connection =>
             {
                 using var command = connection.CreateCommand();
                 command.CommandText = $"{select} WHERE project_id = @project AND rowid > @after ORDER BY rowid LIMIT {ArchivePageSize};";
                 command.Parameters.AddWithValue("@project", projectId);
                 command.Parameters.AddWithValue("@after", after);
-                var rows = new List<(T Row, long RowId)>(ArchivePageSize);
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        rows.Add((read(reader), reader.GetInt64(rowIdOrdinal)));
-                    }
-                }
+                var rows = await StoreRows.ReadAllAsync(command, r => (Row: read((SqliteDataReader)r), RowId: r.GetInt64(rowIdOrdinal)), token).ConfigureAwait(false);
+                return ((IReadOnlyList<T>)rows.Select(r => r.Row).ToList(), rows.Count == 0 ? after : rows[^1].RowId);
+            }, token),
+            ArchivePageSize,
+            cancellationToken);
 
-                return rows;
-            }, cancellationToken).ConfigureAwait(false);
-            foreach (var (row, _) in page)
-            {
-                yield return row;
-            }
-
-            if (page.Count < ArchivePageSize)
-            {
-                yield break;
-            }
-
-            after = page[^1].RowId;
-        }
-    }
-
-    private Task<(List<MemoryRecord> Page, long Last)> ReadRecordPageAsync(string projectId, bool includeEmbeddings, long after, CancellationToken cancellationToken) =>
+    private Task<(IReadOnlyList<MemoryRecord> Rows, long Last)> ReadRecordPageAsync(string projectId, bool includeEmbeddings, long after, CancellationToken cancellationToken) =>
         ExecuteAsync("archive_read", write: false, async connection =>
         {
             var page = new List<(long Seq, MemoryRecord Record)>(ArchivePageSize);
@@ -140,36 +100,19 @@ public sealed partial class SqliteMemoryStore : IMemoryArchiveStore
 
             if (page.Count == 0)
             {
-                return (new List<MemoryRecord>(), after);
+                return ((IReadOnlyList<MemoryRecord>)[], after);
             }
 
-            var entities = new Dictionary<long, List<EntityMention>>();
-            using (var command = connection.CreateCommand())
-            {
-                command.CommandText = """
-                    SELECT me.memory_seq, e.entity_key, e.name, e.type FROM memory_entities me JOIN entities e ON e.id = me.entity_id
-                    WHERE me.project_id = @project AND me.memory_seq BETWEEN @first AND @last ORDER BY me.memory_seq, e.id;
-                    """;
-                command.Parameters.AddWithValue("@project", projectId);
-                command.Parameters.AddWithValue("@first", page[0].Seq);
-                command.Parameters.AddWithValue("@last", page[^1].Seq);
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var seq = reader.GetInt64(0);
-                        if (!entities.TryGetValue(seq, out var list))
-                        {
-                            entities[seq] = list = [];
-                        }
-
-                        list.Add(new EntityMention(reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-                    }
-                }
-            }
-
-            var records = page.Select(p => entities.TryGetValue(p.Seq, out var list) ? p.Record with { Entities = list } : p.Record).ToList();
+            using var mentions = connection.CreateCommand();
+            mentions.CommandText = """
+                SELECT me.memory_seq, e.entity_key, e.name, e.type FROM memory_entities me JOIN entities e ON e.id = me.entity_id
+                WHERE me.project_id = @project AND me.memory_seq BETWEEN @first AND @last ORDER BY me.memory_seq, e.id;
+                """;
+            mentions.Parameters.AddWithValue("@project", projectId);
+            mentions.Parameters.AddWithValue("@first", page[0].Seq);
+            mentions.Parameters.AddWithValue("@last", page[^1].Seq);
+            var entities = await StoreRows.ReadEntityMentionsAsync(mentions, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<MemoryRecord> records = [.. page.Select(p => entities.TryGetValue(p.Seq, out var list) ? p.Record with { Entities = list } : p.Record)];
             return (records, page[^1].Seq);
         }, cancellationToken);
 }

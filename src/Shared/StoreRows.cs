@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Engram;
@@ -38,6 +39,60 @@ internal static class StoreRows
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Streams a keyset-paged read (an export): <paramref name="readPage"/> gets the last key of the previous page (0 at
+    /// first) and answers one page with its last key; a page shorter than <paramref name="pageSize"/> is the last.
+    /// </summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="readPage">Reads the page after a key.</param>
+    /// <param name="pageSize">The rows a full page holds.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The rows, page after page.</returns>
+    public static async IAsyncEnumerable<T> KeysetPagesAsync<T>(
+        Func<long, CancellationToken, Task<(IReadOnlyList<T> Rows, long Last)>> readPage, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long after = 0;
+        while (true)
+        {
+            var (rows, last) = await readPage(after, cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            if (rows.Count < pageSize)
+            {
+                yield break;
+            }
+
+            after = last;
+        }
+    }
+
+    /// <summary>
+    /// Reads entity mentions grouped by memory row: the command selects <c>memory_seq, entity_key, name, type</c>
+    /// ordered by <c>memory_seq</c>.
+    /// </summary>
+    /// <param name="command">The command.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The mentions of each memory row.</returns>
+    public static async Task<Dictionary<long, List<EntityMention>>> ReadEntityMentionsAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var entities = new Dictionary<long, List<EntityMention>>();
+        foreach (var (seq, mention) in await ReadAllAsync(
+            command, r => (r.GetInt64(0), new EntityMention(r.GetString(1), r.GetString(2), r.GetString(3))), cancellationToken).ConfigureAwait(false))
+        {
+            if (!entities.TryGetValue(seq, out var list))
+            {
+                entities[seq] = list = [];
+            }
+
+            list.Add(mention);
+        }
+
+        return entities;
     }
 
     /// <summary>Reads a relation row selected as <see cref="RelationColumns"/>.</summary>
