@@ -88,7 +88,8 @@ public sealed partial class PostgresMemoryStore : IMemoryArchiveStore
         RunAsync("archive_read", write: false, async connection =>
         {
             var page = new List<(long Seq, MemoryRecord Record)>(ArchivePageSize);
-            var vectorColumns = includeEmbeddings ? "m.embedding::real[], m.embedder, m.dims" : "NULL::real[], NULL, NULL";
+            var vectorColumns = !includeEmbeddings ? "NULL::real[], NULL, NULL"
+                : _vectorMode == PostgresVectorMode.Pgvector ? "m.embedding::real[], m.embedder, m.dims" : "m.embedding, m.embedder, m.dims";
             using (var command = new NpgsqlCommand($"""
                 SELECT {MemoryColumns}, m.lexical, {vectorColumns}, m.seq FROM memories m
                 WHERE m.project_id = @project AND m.seq > @after ORDER BY m.seq LIMIT {ArchivePageSize};
@@ -102,7 +103,15 @@ public sealed partial class PostgresMemoryStore : IMemoryArchiveStore
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         var record = new MemoryRecord { Item = ReadMemory(reader), LexicalText = reader.GetString(19), Entities = [] };
-                        if (reader.GetValue(20) is float[] vector)
+                        var value = reader.GetValue(20);
+                        if (value is byte[] bytes)
+                        {
+                            var decoded = new float[bytes.Length / sizeof(float)];
+                            PostgresValues.DecodeFloat4(bytes, decoded);
+                            value = decoded;
+                        }
+
+                        if (value is float[] vector)
                         {
                             record = record with
                             {

@@ -13,7 +13,8 @@ public sealed partial class PostgresMemoryStore
     /// pgvector: <c>ORDER BY embedding::vector(d) &lt;=&gt; q</c> over the HNSW index, score = 1 − cosine distance, with
     /// <c>hnsw.ef_search</c> = max(<see cref="PostgresStoreOptions.HnswEfSearch"/>, limit) and, on pgvector ≥ 0.8,
     /// <c>hnsw.iterative_scan = strict_order</c> so that filtered searches still return up to <paramref name="limit"/>
-    /// hits. Fallback: every candidate's <c>real[]</c> is read and scored exactly (dot product of unit vectors).
+    /// hits. Fallback: every candidate's vector (<c>bytea</c>, big-endian float4) is read and scored exactly (dot product
+    /// of unit vectors) in the process.
     /// </remarks>
     public async Task<IReadOnlyList<ScoredMemoryId>> SearchVectorsAsync(
         MemoryQuery query, ReadOnlyMemory<float> vector, EmbeddingModel model, int limit, CancellationToken cancellationToken = default)
@@ -188,14 +189,18 @@ public sealed partial class PostgresMemoryStore
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
+            // One buffer for every row: the bytes as stored, then the decoded floats.
+            var bytes = new byte[vector.Length * sizeof(float)];
+            var stored = new float[vector.Length];
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var stored = await reader.GetFieldValueAsync<float[]>(1, cancellationToken).ConfigureAwait(false);
-                if (stored.Length != vector.Length)
+                if (reader.GetBytes(1, 0, null, 0, 0) != bytes.Length)
                 {
                     continue;
                 }
 
+                reader.GetBytes(1, 0, bytes, 0, bytes.Length);
+                PostgresValues.DecodeFloat4(bytes, stored);
                 var hit = new ScoredMemoryId(reader.GetString(0), TensorPrimitives.Dot(vector.Span, stored));
                 var key = (hit.Score, hit.MemoryId);
                 if (heap.Count < limit)

@@ -473,10 +473,13 @@ public sealed partial class PostgresMemoryStore
             p.Add(new NpgsqlParameter("lexical_len", NpgsqlDbType.Integer) { Value = PostgresValues.CountTokens(record.LexicalText) });
         }
 
-        private static void AddEmbedding(NpgsqlCommand command, MemoryRecord record)
+        // pgvector: a real[] cast to vector in SQL (EmbeddingValue); fallback: bytea of big-endian float4 values.
+        private void AddEmbedding(NpgsqlCommand command, MemoryRecord record)
         {
             var empty = record.Embedding.IsEmpty;
-            command.Parameters.Add(new NpgsqlParameter("embedding", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = empty ? DBNull.Value : record.Embedding.ToArray() });
+            command.Parameters.Add(vectorMode == PostgresVectorMode.Pgvector
+                ? new NpgsqlParameter("embedding", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = empty ? DBNull.Value : record.Embedding.ToArray() }
+                : new NpgsqlParameter("embedding", NpgsqlDbType.Bytea) { Value = empty ? DBNull.Value : PostgresValues.EncodeFloat4(record.Embedding.Span) });
             command.Parameters.Add(PostgresValues.Text("embedder", empty ? null : record.EmbeddingModel!.Id));
             command.Parameters.Add(new NpgsqlParameter("dims", NpgsqlDbType.Integer) { Value = empty ? DBNull.Value : record.Embedding.Length });
         }

@@ -19,7 +19,7 @@ namespace Engram.Postgres;
 /// at 1e-6), with N, n and the average length taken over the project rather than over the whole table.</para>
 /// <para>Vectors: with pgvector (<see cref="PostgresVectorMode.Pgvector"/>) an HNSW cosine index answers searches
 /// approximately (iterative scans on pgvector ≥ 0.8 keep filtered searches filled); otherwise
-/// (<see cref="PostgresVectorMode.ExactArray"/>) vectors are <c>real[]</c> and every candidate is scored exactly.</para>
+/// (<see cref="PostgresVectorMode.ExactArray"/>) vectors are float32 bytes (<c>bytea</c>) and every candidate is scored exactly.</para>
 /// <para>Failures surface as <see cref="MemoryStoreException"/>; <see cref="MemoryStoreException.IsTransient"/> is
 /// <see langword="true"/> for serialisation failures, deadlocks, lock timeouts and lost connections.</para>
 /// </remarks>
@@ -95,7 +95,7 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
     /// <remarks>
     /// Under a transaction-scoped advisory lock (so that several servers starting together migrate once): creates the
     /// version table, tries <c>CREATE EXTENSION IF NOT EXISTS vector</c> on a fresh database (in a savepoint; a failure
-    /// selects the <c>real[]</c> fallback) and applies the missing migrations.
+    /// selects the exact fallback) and applies the missing migrations.
     /// </remarks>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -151,7 +151,7 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var sql = PostgresSchema.Migrations[i].Replace(
-                            PostgresSchema.VectorTypeToken, _vectorMode == PostgresVectorMode.Pgvector ? "vector" : "real[]", StringComparison.Ordinal);
+                            PostgresSchema.VectorTypeToken, _vectorMode == PostgresVectorMode.Pgvector ? "vector" : "bytea", StringComparison.Ordinal);
                         await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
                         using var record = new NpgsqlCommand("INSERT INTO engram_schema_version (version, applied_at) VALUES (@version, @at);", connection);
                         record.Parameters.Add(PostgresValues.Integer("version", i + 1));
@@ -162,7 +162,7 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
                     if (version == 0)
                     {
                         using var meta = new NpgsqlCommand($"INSERT INTO meta (key, value) VALUES ('{MetaVectorMode}', @mode);", connection);
-                        meta.Parameters.Add(PostgresValues.Text("mode", _vectorMode == PostgresVectorMode.Pgvector ? "pgvector" : "real[]"));
+                        meta.Parameters.Add(PostgresValues.Text("mode", _vectorMode == PostgresVectorMode.Pgvector ? "pgvector" : PostgresSchema.FallbackVectorMode));
                         await meta.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
@@ -234,7 +234,7 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
         }
         catch (PostgresException)
         {
-            // Not installed (58P01), no privilege (42501), …: the real[] fallback answers exactly.
+            // Not installed (58P01), no privilege (42501), …: the exact fallback answers.
             await transaction.RollbackAsync("vector_extension", cancellationToken).ConfigureAwait(false);
             return false;
         }

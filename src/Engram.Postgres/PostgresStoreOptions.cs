@@ -26,7 +26,7 @@ public sealed class PostgresStoreOptions
     /// <summary>
     /// Gets or sets whether to try <c>CREATE EXTENSION IF NOT EXISTS vector</c> on the first initialization (default
     /// <see langword="true"/>). When it fails (pgvector not installed, or no privilege) vectors are stored as
-    /// <c>real[]</c> and scored exactly in the process.
+    /// <c>bytea</c> (float32 values) and scored exactly in the process.
     /// </summary>
     public bool UsePgvector { get; set; } = true;
 

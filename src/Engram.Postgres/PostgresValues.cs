@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -58,6 +60,42 @@ internal static class PostgresValues
     public static NpgsqlParameter Jsonb(string name, string value) => new(name, NpgsqlDbType.Jsonb) { Value = value };
 
     public static NpgsqlParameter Integer(string name, long? value) => new(name, NpgsqlDbType.Bigint) { Value = (object?)value ?? DBNull.Value };
+
+    /// <summary>
+    /// Encodes a vector for the fallback's <c>bytea</c> column: each float32 as its 4 bytes in network (big-endian)
+    /// order, the layout <c>float4send</c> writes (migration 3 converts old <c>real[]</c> values with it).
+    /// </summary>
+    public static byte[] EncodeFloat4(ReadOnlySpan<float> values)
+    {
+        var bytes = new byte[values.Length * sizeof(float)];
+        var source = MemoryMarshal.Cast<float, int>(values);
+        var target = MemoryMarshal.Cast<byte, int>(bytes.AsSpan());
+        if (BitConverter.IsLittleEndian)
+        {
+            BinaryPrimitives.ReverseEndianness(source, target);
+        }
+        else
+        {
+            source.CopyTo(target);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Decodes <see cref="EncodeFloat4"/>'s layout into <paramref name="destination"/> (length = bytes / 4).</summary>
+    public static void DecodeFloat4(ReadOnlySpan<byte> bytes, Span<float> destination)
+    {
+        var source = MemoryMarshal.Cast<byte, int>(bytes);
+        var target = MemoryMarshal.Cast<float, int>(destination);
+        if (BitConverter.IsLittleEndian)
+        {
+            BinaryPrimitives.ReverseEndianness(source, target);
+        }
+        else
+        {
+            source.CopyTo(target);
+        }
+    }
 
     public static NpgsqlParameter TextArray(string name, IEnumerable<string> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };

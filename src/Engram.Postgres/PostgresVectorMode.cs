@@ -7,8 +7,9 @@ public enum PostgresVectorMode
     Pgvector,
 
     /// <summary>
-    /// The fallback when pgvector is unavailable: <c>real[]</c> columns, every candidate scored exactly (dot product of
-    /// L2-normalised vectors) in the process; linear in the number of candidate rows.
+    /// The fallback when pgvector is unavailable: <c>bytea</c> columns holding each float32 in network byte order (the
+    /// layout of <c>float4send</c>; <c>real[]</c> before schema version 3), every candidate scored exactly (dot product
+    /// of L2-normalised vectors) in the process; linear in the number of candidate rows.
     /// </summary>
     ExactArray,
 }
