@@ -67,13 +67,14 @@ public sealed partial class PostgresMemoryStore
             await CompleteBatchEventAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
+        _keywordStatistics.Invalidate(batch.ProjectId);
     }
 
     /// <inheritdoc/>
-    public Task ResetAsync(string projectId, CancellationToken cancellationToken = default)
+    public async Task ResetAsync(string projectId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectId);
-        return RunAsync("reset", write: true, async connection =>
+        await RunAsync("reset", write: true, async connection =>
         {
             await LockProjectAsync(connection, projectId, cancellationToken).ConfigureAwait(false);
             string[] statements =
@@ -98,7 +99,8 @@ public sealed partial class PostgresMemoryStore
                 $"DELETE FROM meta WHERE key IN ('{MetaEmbedderId}', '{MetaEmbedderDimensions}') AND NOT EXISTS (SELECT 1 FROM memories WHERE embedding IS NOT NULL);",
                 cancellationToken).ConfigureAwait(false);
             return true;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        _keywordStatistics.Invalidate(projectId);
     }
 
     private static EmbeddingModel? ValidateVectors(MemoryWriteBatch batch)
