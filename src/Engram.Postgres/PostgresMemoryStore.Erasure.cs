@@ -7,7 +7,7 @@ namespace Engram.Postgres;
 public sealed partial class PostgresMemoryStore
 {
     /// <summary>The tables an erasure changes; <c>VACUUM</c>ed afterwards (with their TOAST tables and indexes).</summary>
-    private const string ErasedTables = "memories, memory_entities, entities, history, messages, events, exports, webhook_outbox, relations";
+    private const string ErasedTables = "memories, memory_entities, entities, history, messages, events, exports, webhook_outbox, relations, keyword_terms";
 
     /// <inheritdoc/>
     /// <remarks>

@@ -72,9 +72,8 @@ public sealed partial class PostgresMemoryStore
     /// k1 = 1.2, b = 0.75, idf(t) = max(ln((N − n(t) + 0.5)/(n(t) + 0.5)), 1e-6), tf the term's positions in the row,
     /// dl its token count; N, avgdl and n(t) over the project's memories (FTS5 takes them over the whole table, all
     /// projects together, so scores differ when several projects share a database; the ranking within a project does not).
-    /// The CTEs are MATERIALIZED so that each term's document frequency is counted once, not once per candidate row.
-    /// N and avgdl are reused for <see cref="PostgresStoreOptions.KeywordStatisticsSeconds"/> (counted by a separate
-    /// statement when missing or expired); n(t) is counted in every search.
+    /// N, avgdl (<c>keyword_stats</c>) and n(t) (<c>keyword_terms</c>) are read by primary key: triggers on
+    /// <c>memories</c> keep them current in every writing transaction (schema migration 4).
     /// </remarks>
     public async Task<IReadOnlyList<ScoredMemoryId>> SearchKeywordsAsync(
         MemoryQuery query, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken = default)
@@ -92,17 +91,18 @@ public sealed partial class PostgresMemoryStore
         var parameters = PostgresFilterTranslator.AppendQuery(query, where);
         return await RunAsync("search", write: false, async connection =>
         {
-            var statistics = await GetKeywordStatisticsAsync(connection, query.ProjectId, cancellationToken).ConfigureAwait(false);
             using var command = new NpgsqlCommand(
                 $"""
                 WITH q AS MATERIALIZED (
                     SELECT replace(plainto_tsquery('simple'::regconfig, @text)::text, '&', '|')::tsquery AS tsq,
                            tsvector_to_array(to_tsvector('simple'::regconfig, @text)) AS lexemes),
-                stats AS MATERIALIZED (SELECT @n::float8 AS n, @avgdl::float8 AS avgdl),
+                stats AS MATERIALIZED (
+                    SELECT coalesce(max(memory_count), 0)::float8 AS n, coalesce(max(token_total::float8 / nullif(memory_count, 0)), 0)::float8 AS avgdl
+                    FROM keyword_stats WHERE project_id = @project),
                 df AS MATERIALIZED (
-                    SELECT l.lexeme, (SELECT count(*) FROM memories d
-                                      WHERE d.project_id = @project AND d.lexical_tsv @@ plainto_tsquery('simple'::regconfig, l.lexeme))::float8 AS n
-                    FROM unnest((SELECT lexemes FROM q)) AS l(lexeme)),
+                    SELECT l.lexeme, coalesce(k.df, 0)::float8 AS n
+                    FROM unnest((SELECT lexemes FROM q)) AS l(lexeme)
+                    LEFT JOIN keyword_terms k ON k.project_id = @project AND k.lexeme = l.lexeme),
                 terms AS MATERIALIZED (
                     SELECT m.id, m.lexical_len, t.lexeme, cardinality(t.positions)::float8 AS tf
                     FROM memories m CROSS JOIN LATERAL unnest(m.lexical_tsv) t
@@ -117,34 +117,9 @@ public sealed partial class PostgresMemoryStore
             command.Parameters.AddRange(parameters.ToArray());
             command.Parameters.Add(PostgresValues.Text("text", text));
             command.Parameters.Add(PostgresValues.Text("project", query.ProjectId));
-            command.Parameters.Add(new NpgsqlParameter("n", NpgsqlDbType.Double) { Value = statistics.Count });
-            command.Parameters.Add(new NpgsqlParameter("avgdl", NpgsqlDbType.Double) { Value = statistics.AverageLength });
             command.Parameters.Add(PostgresValues.Integer("limit", limit));
             return await ReadScoresAsync(command, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The project's BM25 collection statistics: kept ones while they live, otherwise counted (and kept).</summary>
-    private async Task<KeywordStatistics> GetKeywordStatisticsAsync(NpgsqlConnection connection, string projectId, CancellationToken cancellationToken)
-    {
-        if (_keywordStatistics.TryGet(projectId, out var generation) is { } kept)
-        {
-            return kept;
-        }
-
-        using var command = new NpgsqlCommand(
-            "SELECT count(*)::float8, coalesce(avg(lexical_len), 0)::float8 FROM memories WHERE project_id = @project;", connection);
-        command.Parameters.Add(PostgresValues.Text("project", projectId));
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        KeywordStatistics statistics;
-        await using (reader.ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            statistics = new KeywordStatistics(reader.GetDouble(0), reader.GetDouble(1));
-        }
-
-        _keywordStatistics.Store(projectId, generation, statistics);
-        return statistics;
     }
 
     /// <inheritdoc/>

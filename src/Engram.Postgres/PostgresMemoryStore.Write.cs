@@ -67,14 +67,13 @@ public sealed partial class PostgresMemoryStore
             await CompleteBatchEventAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
-        _keywordStatistics.Invalidate(batch.ProjectId);
     }
 
     /// <inheritdoc/>
-    public async Task ResetAsync(string projectId, CancellationToken cancellationToken = default)
+    public Task ResetAsync(string projectId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectId);
-        await RunAsync("reset", write: true, async connection =>
+        return RunAsync("reset", write: true, async connection =>
         {
             await LockProjectAsync(connection, projectId, cancellationToken).ConfigureAwait(false);
             string[] statements =
@@ -99,8 +98,7 @@ public sealed partial class PostgresMemoryStore
                 $"DELETE FROM meta WHERE key IN ('{MetaEmbedderId}', '{MetaEmbedderDimensions}') AND NOT EXISTS (SELECT 1 FROM memories WHERE embedding IS NOT NULL);",
                 cancellationToken).ConfigureAwait(false);
             return true;
-        }, cancellationToken).ConfigureAwait(false);
-        _keywordStatistics.Invalidate(projectId);
+        }, cancellationToken);
     }
 
     private static EmbeddingModel? ValidateVectors(MemoryWriteBatch batch)

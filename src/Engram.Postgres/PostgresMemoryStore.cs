@@ -30,7 +30,6 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
-    private readonly KeywordStatisticsCache _keywordStatistics;
     private readonly PostgresStoreOptions _options;
     private readonly string _owner = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}");
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
@@ -44,7 +43,7 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
     /// <param name="timeProvider">The clock for bookkeeping timestamps and event leases; defaults to <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The connection string is empty or malformed.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The lease or an HNSW parameter is not positive, or the keyword statistics lifetime is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The lease or an HNSW parameter is not positive.</exception>
     public PostgresMemoryStore(PostgresStoreOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -53,10 +52,8 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.HnswM, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.HnswEfConstruction, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.HnswEfSearch, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.KeywordStatisticsSeconds, nameof(options));
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _keywordStatistics = new KeywordStatisticsCache(TimeSpan.FromSeconds(options.KeywordStatisticsSeconds), _timeProvider);
         try
         {
             var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);

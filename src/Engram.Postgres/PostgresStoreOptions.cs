@@ -46,15 +46,6 @@ public sealed class PostgresStoreOptions
     public int HnswEfSearch { get; set; } = 100;
 
     /// <summary>
-    /// Gets or sets how long, in seconds, a project's BM25 collection statistics (its memory count and mean token count)
-    /// are reused by keyword searches (default 30; 0 computes them in every search). Counting them is a pass over the
-    /// project's rows, linear in its size. Writes committed through this store instance drop them at once; writes of
-    /// other servers show after at most this long (BM25 scores then use slightly older N and avgdl; which memories match
-    /// does not change). Document frequencies are always current.
-    /// </summary>
-    public int KeywordStatisticsSeconds { get; set; } = 30;
-
-    /// <summary>
     /// Gets or sets whether an erasure (<see cref="IMemoryStore.EraseAsync"/>: delete, delete_all, entity deletion) runs
     /// <c>VACUUM</c> on the tables it changed after its commit (default <see langword="true"/>), so that the old row
     /// versions holding the erased text are removed now rather than whenever autovacuum gets to them. VACUUM frees their

@@ -1,63 +1,146 @@
+using Npgsql;
+
 namespace Engram.Postgres.Tests;
 
 /// <summary>
-/// BM25's collection statistics (N, avgdl) are reused for <see cref="PostgresStoreOptions.KeywordStatisticsSeconds"/>:
-/// a store's own writes drop them at once, another store's writes show only after the lifetime.
+/// BM25's collection statistics (<c>keyword_terms</c>: document frequency per lexeme; <c>keyword_stats</c>: memory
+/// count and token total per project) are kept by triggers: after every kind of write they equal a recount over
+/// <c>memories</c>, an erased word leaves no row, and migration 4 fills them for a database written before it.
 /// </summary>
 [Collection(PostgresServerGroup.Name)]
 public sealed class KeywordStatisticsTests(PostgresDatabase database)
 {
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
+    private const string Recount = """
+        SELECT coalesce(string_agg(format('%s/%s=%s', project_id, lexeme, df), ' ' ORDER BY project_id, lexeme), '') FROM (
+            SELECT m.project_id, l.lexeme, count(*) AS df
+            FROM memories m CROSS JOIN LATERAL unnest(tsvector_to_array(m.lexical_tsv)) AS l(lexeme)
+            GROUP BY m.project_id, l.lexeme) t;
+        """;
+
+    private const string Kept = """
+        SELECT coalesce(string_agg(format('%s/%s=%s', project_id, lexeme, df), ' ' ORDER BY project_id, lexeme), '') FROM keyword_terms;
+        """;
+
+    private const string RecountTotals = """
+        SELECT coalesce(string_agg(format('%s:%s:%s', project_id, n, tokens), ' ' ORDER BY project_id), '') FROM (
+            SELECT project_id, count(*) AS n, sum(lexical_len) AS tokens FROM memories GROUP BY project_id) t;
+        """;
+
+    private const string KeptTotals = """
+        SELECT coalesce(string_agg(format('%s:%s:%s', project_id, memory_count, token_total), ' ' ORDER BY project_id), '')
+        FROM keyword_stats WHERE memory_count > 0;
+        """;
+
     [Fact]
-    public async Task KeptStatistics_IgnoreOtherStoresWrites_UntilTheirOwnWrite()
+    public async Task EveryKindOfWrite_KeepsTheStatisticsEqualToARecount()
     {
         var connectionString = await database.Server.CreateDatabaseAsync();
-        await using var keeping = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = connectionString, KeywordStatisticsSeconds = 3600 });
-        await using var other = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = connectionString, KeywordStatisticsSeconds = 3600 });
-        await using var exact = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = connectionString, KeywordStatisticsSeconds = 0 });
-        await keeping.WriteAsync(Batch(("a1", "apple pie recipe"), ("b1", "banana bread"), ("c1", "cherry tart")));
+        await using var store = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = connectionString, VacuumAfterErasure = false });
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
 
-        var before = await ScoreAsync(keeping);
-        Assert.Equal(before, await ScoreAsync(exact));
+        async Task AssertConsistentAsync(string step)
+        {
+            Assert.True(await ScalarAsync(connection, Recount) == await ScalarAsync(connection, Kept), $"document frequencies after {step}");
+            Assert.True(await ScalarAsync(connection, RecountTotals) == await ScalarAsync(connection, KeptTotals), $"totals after {step}");
+        }
 
-        // Another server adds memories: N and avgdl change, so the exact score changes; the kept statistics do not.
-        await other.WriteAsync(Batch(("d1", "date loaf with walnuts and honey"), ("e1", "elderflower cordial"), ("f1", "fig jam on toast")));
-        var changed = await ScoreAsync(exact);
-        Assert.NotEqual(before, changed);
-        Assert.Equal(before, await ScoreAsync(keeping));
+        await store.WriteAsync(Batch("p", inserts: [("a", "apple pie apple"), ("b", "banana bread"), ("c", "cherry pie")]));
+        await store.WriteAsync(Batch("q", inserts: [("a", "apple tart"), ("z", "zucchini soup")]));
+        await AssertConsistentAsync("inserts in two projects");
+        Assert.Equal("p/apple=1 p/banana=1 p/bread=1 p/cherry=1 p/pie=2 q/apple=1 q/soup=1 q/tart=1 q/zucchini=1", await ScalarAsync(connection, Kept));
 
-        // The keeping store's own write drops its statistics: it ranks with current ones again.
-        await keeping.WriteAsync(Batch(("g1", "grape juice")));
-        Assert.Equal(await ScoreAsync(exact), await ScoreAsync(keeping));
+        await store.WriteAsync(Batch("p", updates: [("b", "banana split")]));
+        await AssertConsistentAsync("an update of the text");
+
+        await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", LexicalAppends = [new LexicalAppend("c", "plum pie")] });
+        await AssertConsistentAsync("a lexical append");
+
+        await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", LexicalRemovals = [new LexicalRemoval("c", ["plum", "pie"], ["cherry", "pie"])] });
+        await AssertConsistentAsync("a lexical removal");
+
+        await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", Supersessions = [new MemorySupersession("a", "c", T0)] });
+        await AssertConsistentAsync("a supersession (no lexical change)");
+
+        await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", Deletes = ["a"] });
+        await AssertConsistentAsync("a delete");
+
+        var receipt = await store.EraseAsync(new MemoryWriteBatch { ProjectId = "p", Deletes = ["b"] }, scope: null);
+        Assert.Equal(["b"], receipt.MemoryIds);
+        await AssertConsistentAsync("an erasure");
+        Assert.Equal("0", await ScalarAsync(connection, "SELECT count(*)::text FROM keyword_terms WHERE lexeme IN ('banana', 'split');"));
+
+        await store.ResetAsync("q");
+        await AssertConsistentAsync("a reset of the other project");
+        Assert.Equal("p/cherry=1 p/pie=1", await ScalarAsync(connection, Kept));
+
+        // The search reads them: one memory left in p, so BM25's idf of "cherry" is ln((1 − 1 + 0.5) / (1 + 0.5)) < 0,
+        // floored at 1e-6; it still matches.
+        Assert.Equal(["c"], (await store.SearchKeywordsAsync(new MemoryQuery { ProjectId = "p" }, ["cherry"], 10)).Select(h => h.MemoryId));
     }
 
     [Fact]
-    public void NegativeLifetime_IsRejected() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = "Host=localhost", KeywordStatisticsSeconds = -1 }));
-
-    private static async Task<double> ScoreAsync(PostgresMemoryStore store)
+    public async Task Migration4_FillsTheStatistics_ForADatabaseWrittenBeforeIt()
     {
-        var hits = await store.SearchKeywordsAsync(new MemoryQuery { ProjectId = "p" }, ["apple"], 10);
-        return Assert.Single(hits).Score;
+        var connectionString = await database.Server.CreateDatabaseAsync();
+        await using (var store = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = connectionString }))
+        {
+            await store.WriteAsync(Batch("p", inserts: [("a", "apple pie"), ("b", "banana pie")]));
+        }
+
+        // What version 3 left: the memories, but no statistics tables and no triggers.
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await DropVersion4Async(connection);
+        Assert.Equal("0", await ScalarAsync(connection, "SELECT count(*)::text FROM pg_tables WHERE tablename = 'keyword_terms';"));
+        await using (var store = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = connectionString }))
+        {
+            await store.InitializeAsync();
+        }
+
+        Assert.Equal("p/apple=1 p/banana=1 p/pie=2", await ScalarAsync(connection, Kept));
+        Assert.Equal(await ScalarAsync(connection, RecountTotals), await ScalarAsync(connection, KeptTotals));
     }
 
-    private static MemoryWriteBatch Batch(params (string Id, string Text)[] memories) => new()
+    /// <summary>Turns a database back into schema version 3: migration 4's tables, functions and triggers dropped.</summary>
+    internal static async Task DropVersion4Async(NpgsqlConnection connection)
     {
-        ProjectId = "p",
-        Inserts = [.. memories.Select(m => new MemoryRecord
-        {
-            Item = new MemoryItem
-            {
-                Id = m.Id,
-                Memory = m.Text,
-                Hash = m.Id,
-                Scope = MemoryScope.ForUser("alice"),
-                CreatedAt = T0,
-                UpdatedAt = T0,
-                ObservedAt = T0,
-            },
-            LexicalText = m.Text,
-        })],
+        await using var command = new NpgsqlCommand("""
+            DROP TRIGGER memories_keyword_insert ON memories; DROP TRIGGER memories_keyword_update ON memories;
+            DROP TRIGGER memories_keyword_delete ON memories; DROP FUNCTION engram_keyword_statistics();
+            DROP FUNCTION engram_keyword_terms_apply(text[], text[], bigint[]); DROP FUNCTION engram_keyword_stats_apply(text[], bigint[], bigint[]);
+            DROP TABLE keyword_terms; DROP TABLE keyword_stats; DELETE FROM engram_schema_version WHERE version >= 4;
+            """, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static MemoryWriteBatch Batch(string project, (string Id, string Text)[]? inserts = null, (string Id, string Text)[]? updates = null) => new()
+    {
+        ProjectId = project,
+        Inserts = [.. (inserts ?? []).Select(Record)],
+        Updates = [.. (updates ?? []).Select(Record)],
     };
+
+    private static MemoryRecord Record((string Id, string Text) memory) => new()
+    {
+        Item = new MemoryItem
+        {
+            Id = memory.Id,
+            Memory = memory.Text,
+            Hash = memory.Id,
+            Scope = MemoryScope.ForUser("alice"),
+            CreatedAt = T0,
+            UpdatedAt = T0,
+            ObservedAt = T0,
+        },
+        LexicalText = memory.Text,
+    };
+
+    private static async Task<string?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync() as string;
+    }
 }

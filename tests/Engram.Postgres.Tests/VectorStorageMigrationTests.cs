@@ -53,6 +53,7 @@ public sealed class VectorStorageMigrationTests(PostgresDatabase database)
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
+            await KeywordStatisticsTests.DropVersion4Async(connection);
             await ExecuteAsync(connection, """
                 ALTER TABLE memories DROP COLUMN embedding;
                 ALTER TABLE memories ADD COLUMN embedding real[];
@@ -94,7 +95,7 @@ public sealed class VectorStorageMigrationTests(PostgresDatabase database)
             await connection.OpenAsync();
             Assert.Equal("bytea", await ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'memories' AND column_name = 'embedding';"));
             Assert.Equal("float4-bytea", await ScalarAsync(connection, "SELECT value FROM meta WHERE key = 'vector_mode';"));
-            Assert.Equal(3, Convert.ToInt32(await ScalarAsync(connection, "SELECT max(version) FROM engram_schema_version;"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(4, Convert.ToInt32(await ScalarAsync(connection, "SELECT max(version) FROM engram_schema_version;"), System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 
