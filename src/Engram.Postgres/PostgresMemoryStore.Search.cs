@@ -73,7 +73,10 @@ public sealed partial class PostgresMemoryStore
     /// dl its token count; N, avgdl and n(t) over the project's memories (FTS5 takes them over the whole table, all
     /// projects together, so scores differ when several projects share a database; the ranking within a project does not).
     /// N, avgdl (<c>keyword_stats</c>) and n(t) (<c>keyword_terms</c>) are read by primary key: triggers on
-    /// <c>memories</c> keep them current in every writing transaction (schema migration 4).
+    /// <c>memories</c> keep them current in every writing transaction (schema migration 4). The OR query is written
+    /// inline, not read from a CTE, so that the planner estimates its selectivity from the column statistics: a scoped
+    /// search whose terms are common then filters the scope's rows instead of intersecting the GIN index's whole
+    /// bitmap with them (at 104k memories, 1,000 per user and 10 common terms: ~20 ms against ~35–90 ms).
     /// </remarks>
     public async Task<IReadOnlyList<ScoredMemoryId>> SearchKeywordsAsync(
         MemoryQuery query, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken = default)
@@ -94,8 +97,7 @@ public sealed partial class PostgresMemoryStore
             using var command = new NpgsqlCommand(
                 $"""
                 WITH q AS MATERIALIZED (
-                    SELECT replace(plainto_tsquery('simple'::regconfig, @text)::text, '&', '|')::tsquery AS tsq,
-                           tsvector_to_array(to_tsvector('simple'::regconfig, @text)) AS lexemes),
+                    SELECT tsvector_to_array(to_tsvector('simple'::regconfig, @text)) AS lexemes),
                 stats AS MATERIALIZED (
                     SELECT coalesce(max(memory_count), 0)::float8 AS n, coalesce(max(token_total::float8 / nullif(memory_count, 0)), 0)::float8 AS avgdl
                     FROM keyword_stats WHERE project_id = @project),
@@ -106,7 +108,8 @@ public sealed partial class PostgresMemoryStore
                 terms AS MATERIALIZED (
                     SELECT m.id, m.lexical_len, t.lexeme, cardinality(t.positions)::float8 AS tf
                     FROM memories m CROSS JOIN LATERAL unnest(m.lexical_tsv) t
-                    WHERE {where} AND m.lexical_tsv @@ (SELECT tsq FROM q) AND t.lexeme = ANY ((SELECT lexemes FROM q)::text[]))
+                    WHERE {where} AND m.lexical_tsv @@ replace(plainto_tsquery('simple'::regconfig, @text)::text, '&', '|')::tsquery
+                      AND t.lexeme = ANY ((SELECT lexemes FROM q)::text[]))
                 SELECT t.id, sum(
                         greatest(ln((s.n - d.n + 0.5) / (d.n + 0.5)), 1e-6)
                         * (t.tf * 2.2) / (t.tf + 1.2 * (0.25 + 0.75 * t.lexical_len / greatest(s.avgdl, 1e-9)))) AS score
