@@ -297,67 +297,59 @@ internal static class PostgresSchema
             token_total bigint NOT NULL
         );
 
-        -- Adds per-(project, lexeme) changes of document frequency; deletes the rows that reach 0.
-        CREATE FUNCTION engram_keyword_terms_apply(projects text[], lexemes text[], deltas bigint[]) RETURNS void
-        LANGUAGE sql AS $fn$
-            WITH d AS (
-                SELECT c.project_id, c.lexeme, c.delta, k.df AS current
-                FROM unnest(projects, lexemes, deltas) AS c(project_id, lexeme, delta)
-                LEFT JOIN keyword_terms k ON k.project_id = c.project_id AND k.lexeme = c.lexeme
-                WHERE c.delta <> 0),
-            gone AS (
-                DELETE FROM keyword_terms k USING d
-                WHERE k.project_id = d.project_id AND k.lexeme = d.lexeme AND d.current + d.delta <= 0)
-            INSERT INTO keyword_terms AS k (project_id, lexeme, df)
-            SELECT project_id, lexeme, delta FROM d WHERE coalesce(current, 0) + delta > 0
-            ON CONFLICT (project_id, lexeme) DO UPDATE SET df = k.df + EXCLUDED.df;
-        $fn$;
-
-        -- Adds per-project changes of the memory count and token total.
-        CREATE FUNCTION engram_keyword_stats_apply(projects text[], memories bigint[], tokens bigint[]) RETURNS void
-        LANGUAGE sql AS $fn$
-            INSERT INTO keyword_stats AS s (project_id, memory_count, token_total)
-            SELECT * FROM unnest(projects, memories, tokens)
-            ON CONFLICT (project_id) DO UPDATE
-            SET memory_count = s.memory_count + EXCLUDED.memory_count, token_total = s.token_total + EXCLUDED.token_total;
-        $fn$;
-
+        -- One function for the three statement-level triggers; static statements, so PL/pgSQL caches their plans.
+        -- Inserts add document frequencies; deletes subtract them and drop the rows that reach 0; updates apply the
+        -- difference of the rows whose lexical text changed (an update of superseded_by or the vector changes nothing).
         CREATE FUNCTION engram_keyword_statistics() RETURNS trigger
         LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
         BEGIN
             IF TG_OP = 'INSERT' THEN
-                PERFORM engram_keyword_terms_apply(array_agg(t.project_id), array_agg(t.lexeme), array_agg(t.delta))
-                FROM (SELECT n.project_id, l.lexeme, count(*) AS delta
-                      FROM new_rows n CROSS JOIN LATERAL unnest(tsvector_to_array(n.lexical_tsv)) AS l(lexeme)
-                      GROUP BY n.project_id, l.lexeme) t;
-                PERFORM engram_keyword_stats_apply(array_agg(t.project_id), array_agg(t.memories), array_agg(t.tokens))
-                FROM (SELECT project_id, count(*) AS memories, sum(lexical_len)::bigint AS tokens FROM new_rows GROUP BY project_id) t;
+                INSERT INTO keyword_terms AS k (project_id, lexeme, df)
+                SELECT n.project_id, l.lexeme, count(*)
+                FROM new_rows n CROSS JOIN LATERAL unnest(tsvector_to_array(n.lexical_tsv)) AS l(lexeme)
+                GROUP BY n.project_id, l.lexeme
+                ON CONFLICT (project_id, lexeme) DO UPDATE SET df = k.df + EXCLUDED.df;
+                INSERT INTO keyword_stats AS s (project_id, memory_count, token_total)
+                SELECT project_id, count(*), sum(lexical_len) FROM new_rows GROUP BY project_id
+                ON CONFLICT (project_id) DO UPDATE
+                SET memory_count = s.memory_count + EXCLUDED.memory_count, token_total = s.token_total + EXCLUDED.token_total;
             ELSIF TG_OP = 'DELETE' THEN
-                PERFORM engram_keyword_terms_apply(array_agg(t.project_id), array_agg(t.lexeme), array_agg(t.delta))
-                FROM (SELECT o.project_id, l.lexeme, -count(*) AS delta
-                      FROM old_rows o CROSS JOIN LATERAL unnest(tsvector_to_array(o.lexical_tsv)) AS l(lexeme)
-                      GROUP BY o.project_id, l.lexeme) t;
-                PERFORM engram_keyword_stats_apply(array_agg(t.project_id), array_agg(t.memories), array_agg(t.tokens))
-                FROM (SELECT project_id, -count(*) AS memories, -sum(lexical_len)::bigint AS tokens FROM old_rows GROUP BY project_id) t;
+                WITH d AS (
+                    SELECT o.project_id, l.lexeme, count(*) AS c
+                    FROM old_rows o CROSS JOIN LATERAL unnest(tsvector_to_array(o.lexical_tsv)) AS l(lexeme)
+                    GROUP BY o.project_id, l.lexeme),
+                gone AS (
+                    DELETE FROM keyword_terms k USING d
+                    WHERE k.project_id = d.project_id AND k.lexeme = d.lexeme AND k.df <= d.c)
+                UPDATE keyword_terms k SET df = k.df - d.c FROM d
+                WHERE k.project_id = d.project_id AND k.lexeme = d.lexeme AND k.df > d.c;
+                UPDATE keyword_stats s SET memory_count = s.memory_count - d.n, token_total = s.token_total - d.tokens
+                FROM (SELECT project_id, count(*) AS n, sum(lexical_len) AS tokens FROM old_rows GROUP BY project_id) d
+                WHERE s.project_id = d.project_id;
             ELSE
-                -- Only rows whose lexical text changed count (an update of superseded_by or the vector does not).
-                PERFORM engram_keyword_terms_apply(array_agg(t.project_id), array_agg(t.lexeme), array_agg(t.delta))
-                FROM (SELECT c.project_id, c.lexeme, sum(c.delta)::bigint AS delta
-                      FROM (SELECT n.project_id, l.lexeme, 1 AS delta
-                            FROM new_rows n JOIN old_rows o ON o.seq = n.seq
-                            CROSS JOIN LATERAL unnest(tsvector_to_array(n.lexical_tsv)) AS l(lexeme)
-                            WHERE n.lexical_tsv IS DISTINCT FROM o.lexical_tsv
-                            UNION ALL
-                            SELECT o.project_id, l.lexeme, -1
-                            FROM old_rows o JOIN new_rows n ON n.seq = o.seq
-                            CROSS JOIN LATERAL unnest(tsvector_to_array(o.lexical_tsv)) AS l(lexeme)
-                            WHERE n.lexical_tsv IS DISTINCT FROM o.lexical_tsv) c
-                      GROUP BY c.project_id, c.lexeme) t;
-                PERFORM engram_keyword_stats_apply(array_agg(t.project_id), array_agg(t.memories), array_agg(t.tokens))
-                FROM (SELECT n.project_id, 0::bigint AS memories, sum(n.lexical_len - o.lexical_len)::bigint AS tokens
-                      FROM new_rows n JOIN old_rows o ON o.seq = n.seq
-                      WHERE n.lexical_len IS DISTINCT FROM o.lexical_len
-                      GROUP BY n.project_id) t;
+                WITH changed AS (
+                    SELECT o.project_id, o.lexical_tsv AS old_tsv, n.lexical_tsv AS new_tsv, n.lexical_len - o.lexical_len AS tokens
+                    FROM old_rows o JOIN new_rows n ON n.seq = o.seq
+                    WHERE n.lexical_tsv IS DISTINCT FROM o.lexical_tsv OR n.lexical_len IS DISTINCT FROM o.lexical_len),
+                d AS (
+                    SELECT c.project_id, c.lexeme, sum(c.delta) AS delta FROM (
+                        SELECT project_id, l.lexeme, 1 AS delta FROM changed CROSS JOIN LATERAL unnest(tsvector_to_array(new_tsv)) AS l(lexeme)
+                        UNION ALL
+                        SELECT project_id, l.lexeme, -1 FROM changed CROSS JOIN LATERAL unnest(tsvector_to_array(old_tsv)) AS l(lexeme)) c
+                    GROUP BY c.project_id, c.lexeme HAVING sum(c.delta) <> 0),
+                current AS (
+                    SELECT d.project_id, d.lexeme, d.delta, coalesce(k.df, 0) AS df
+                    FROM d LEFT JOIN keyword_terms k ON k.project_id = d.project_id AND k.lexeme = d.lexeme),
+                gone AS (
+                    DELETE FROM keyword_terms k USING current c
+                    WHERE k.project_id = c.project_id AND k.lexeme = c.lexeme AND c.df + c.delta <= 0),
+                tokens AS (
+                    UPDATE keyword_stats s SET token_total = s.token_total + t.tokens
+                    FROM (SELECT project_id, sum(tokens) AS tokens FROM changed GROUP BY project_id) t
+                    WHERE s.project_id = t.project_id)
+                INSERT INTO keyword_terms AS k (project_id, lexeme, df)
+                SELECT project_id, lexeme, delta FROM current WHERE df + delta > 0
+                ON CONFLICT (project_id, lexeme) DO UPDATE SET df = k.df + EXCLUDED.df;
             END IF;
             RETURN NULL;
         END

@@ -110,7 +110,6 @@ public sealed class KeywordStatisticsTests(PostgresDatabase database)
         await using var command = new NpgsqlCommand("""
             DROP TRIGGER memories_keyword_insert ON memories; DROP TRIGGER memories_keyword_update ON memories;
             DROP TRIGGER memories_keyword_delete ON memories; DROP FUNCTION engram_keyword_statistics();
-            DROP FUNCTION engram_keyword_terms_apply(text[], text[], bigint[]); DROP FUNCTION engram_keyword_stats_apply(text[], bigint[], bigint[]);
             DROP TABLE keyword_terms; DROP TABLE keyword_stats; DELETE FROM engram_schema_version WHERE version >= 4;
             """, connection);
         await command.ExecuteNonQueryAsync();
