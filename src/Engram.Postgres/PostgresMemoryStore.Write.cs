@@ -56,12 +56,14 @@ public sealed partial class PostgresMemoryStore
             await writer.SupersedeAsync(batch.Supersessions, cancellationToken).ConfigureAwait(false);
             if (erasure is not null)
             {
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await erasure.EraseCopiesAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             }
 
             await writer.DeleteAsync(batch.Deletes, cancellationToken).ConfigureAwait(false);
             await writer.WriteHistoryAsync(batch.History, cancellationToken).ConfigureAwait(false);
             await writer.RemoveOrphanEntitiesAsync(cancellationToken).ConfigureAwait(false);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             await WriteRelationsAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             await WriteWebhookOutboxAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             await CompleteBatchEventAsync(connection, batch, cancellationToken).ConfigureAwait(false);
@@ -206,11 +208,15 @@ public sealed partial class PostgresMemoryStore
     }
 
     /// <summary>
-    /// Writes one batch's parts on a connection inside the caller's transaction, in few round trips: rows of one kind go
-    /// together, as one set-based statement over array parameters (<c>unnest</c>) or as one statement per row sent in
-    /// one <see cref="NpgsqlBatch"/> (memory rows, whose columns <see cref="AddItem"/> and <see cref="AddEmbedding"/>
-    /// bind), at most <see cref="RowsPerRoundTrip"/> rows per round trip. The effects equal those of writing the rows one
-    /// by one in list order. Not thread-safe: one writer per batch.
+    /// Writes one batch's parts on a connection inside the caller's transaction, in few round trips. Rows of one kind are
+    /// one set-based statement over array parameters (<c>unnest</c>, at most <see cref="RowsPerRoundTrip"/> rows each) or,
+    /// for memory rows (whose columns <see cref="AddItem"/> and <see cref="AddEmbedding"/> bind), one statement per row.
+    /// Statements whose results nothing reads at once are queued and sent together as one <see cref="NpgsqlBatch"/> (at
+    /// most <see cref="RowsPerRoundTrip"/> statements per round trip, run in order); a step that reads results (the
+    /// not-found checks of updates and supersessions, unlinks, deletes, lexical removals) sends the queue first. So the
+    /// effects, and the first error, are those of writing the rows one by one in list order; a common add (messages,
+    /// memories, entities, links, history) is one round trip per 500 statements. Not thread-safe: one writer per batch;
+    /// the caller calls <see cref="FlushAsync"/> before using the connection itself.
     /// </summary>
     private sealed class BatchWriter(NpgsqlConnection connection, string projectId, PostgresVectorMode vectorMode)
     {
@@ -219,6 +225,7 @@ public sealed partial class PostgresMemoryStore
 
         private readonly HashSet<long> _touchedEntities = [];
         private readonly HashSet<string> _touchedKeys = new(StringComparer.Ordinal);
+        private readonly List<(NpgsqlBatchCommand Command, string? MustMatch)> _pending = [];
 
         private string EmbeddingValue => vectorMode == PostgresVectorMode.Pgvector ? "CAST(@embedding AS vector)" : "@embedding";
 
@@ -232,7 +239,7 @@ public sealed partial class PostgresMemoryStore
                     ArgumentNullException.ThrowIfNull(message, nameof(messages));
                 }
 
-                using var command = Command("""
+                var command = Statement("""
                     INSERT INTO messages (id, project_id, user_id, agent_id, app_id, run_id, role, name, content, external_id, observed_at, created_at)
                     SELECT x.id, @project, x.user_id, x.agent_id, x.app_id, x.run_id, x.role, x.name, x.content, x.external_id, x.observed_at, x.created_at
                     FROM unnest(@ids, @user_ids, @agent_ids, @app_ids, @run_ids, @roles, @names, @contents, @external_ids, @observed_ats, @created_ats)
@@ -241,14 +248,14 @@ public sealed partial class PostgresMemoryStore
                     """);
                 var p = command.Parameters;
                 p.Add(PostgresValues.TextArray("ids", chunk.Select(m => m.Id)));
-                AddScopes(command, [.. chunk.Select(m => m.Scope)]);
+                AddScopes(p, [.. chunk.Select(m => m.Scope)]);
                 p.Add(PostgresValues.TextArray("roles", chunk.Select(m => m.Role)));
                 p.Add(PostgresValues.TextArray("names", chunk.Select(m => m.Name)));
                 p.Add(PostgresValues.TextArray("contents", chunk.Select(m => m.Content)));
                 p.Add(PostgresValues.TextArray("external_ids", chunk.Select(m => m.ExternalId)));
                 p.Add(PostgresValues.TextArray("observed_ats", chunk.Select(m => PostgresValues.FormatTimestamp(m.ObservedAt))));
                 p.Add(PostgresValues.TextArray("created_ats", chunk.Select(m => PostgresValues.FormatTimestamp(m.CreatedAt))));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -262,15 +269,9 @@ public sealed partial class PostgresMemoryStore
                 INSERT INTO memories (id, project_id, {ItemColumns}, embedding, embedder, dims)
                 VALUES (@id, @project, {ItemValues}, {EmbeddingValue}, @embedder, @dims);
                 """;
-            foreach (var chunk in records.Chunk(RowsPerRoundTrip))
+            foreach (var record in records)
             {
-                using var batch = new NpgsqlBatch(connection);
-                foreach (var record in chunk)
-                {
-                    batch.BatchCommands.Add(RowCommand(sql, record, embedding: true));
-                }
-
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await EnqueueAsync(RowCommand(sql, record, embedding: true), cancellationToken).ConfigureAwait(false);
             }
 
             var links = new List<(string MemoryId, EntityMention Entity)>();
@@ -290,29 +291,23 @@ public sealed partial class PostgresMemoryStore
         /// <exception cref="MemoryNotFoundException">The first record (in list order) whose id the project does not hold.</exception>
         public async Task UpdateAsync(IReadOnlyList<MemoryRecord> records, CancellationToken cancellationToken)
         {
-            foreach (var chunk in records.Chunk(RowsPerRoundTrip))
+            if (records.Count == 0)
             {
-                using var batch = new NpgsqlBatch(connection);
-                foreach (var record in chunk)
-                {
-                    ArgumentNullException.ThrowIfNull(record, nameof(records));
-                    var embedding = record.Embedding.IsEmpty ? string.Empty : $", embedding = {EmbeddingValue}, embedder = @embedder, dims = @dims";
-                    var sql = $"""
-                        UPDATE memories SET ({ItemColumns}) = ({ItemValues}){embedding}
-                        WHERE project_id = @project AND id = @id;
-                        """;
-                    batch.BatchCommands.Add(RowCommand(sql, record, embedding: !record.Embedding.IsEmpty));
-                }
-
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    if (batch.BatchCommands[i].RecordsAffected == 0)
-                    {
-                        throw new MemoryNotFoundException(chunk[i].Item.Id);
-                    }
-                }
+                return;
             }
+
+            foreach (var record in records)
+            {
+                ArgumentNullException.ThrowIfNull(record, nameof(records));
+                var embedding = record.Embedding.IsEmpty ? string.Empty : $", embedding = {EmbeddingValue}, embedder = @embedder, dims = @dims";
+                var sql = $"""
+                    UPDATE memories SET ({ItemColumns}) = ({ItemValues}){embedding}
+                    WHERE project_id = @project AND id = @id;
+                    """;
+                await EnqueueAsync(RowCommand(sql, record, embedding: !record.Embedding.IsEmpty), cancellationToken, mustMatch: record.Item.Id).ConfigureAwait(false);
+            }
+
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
 
             // As if applied one record at a time (unlink the memory, link the record's mentions): a memory ends with the
             // links of its last record that carries entities, and the entities an earlier record of the same id linked
@@ -354,29 +349,22 @@ public sealed partial class PostgresMemoryStore
         /// <exception cref="MemoryNotFoundException">The first supersession (in list order) whose memory the project does not hold.</exception>
         public async Task SupersedeAsync(IReadOnlyList<MemorySupersession> supersessions, CancellationToken cancellationToken)
         {
-            foreach (var chunk in supersessions.Chunk(RowsPerRoundTrip))
+            if (supersessions.Count == 0)
             {
-                using var batch = new NpgsqlBatch(connection);
-                foreach (var supersession in chunk)
-                {
-                    ArgumentNullException.ThrowIfNull(supersession, nameof(supersessions));
-                    var command = new NpgsqlBatchCommand("UPDATE memories SET superseded_by = @superseded_by, valid_to = @valid_to WHERE project_id = @project AND id = @id;");
-                    command.Parameters.Add(PostgresValues.Text("project", projectId));
-                    command.Parameters.Add(PostgresValues.Text("id", supersession.MemoryId));
-                    command.Parameters.Add(PostgresValues.Text("superseded_by", supersession.SupersededBy));
-                    command.Parameters.Add(PostgresValues.Text("valid_to", PostgresValues.FormatTimestamp(supersession.ValidTo)));
-                    batch.BatchCommands.Add(command);
-                }
-
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    if (batch.BatchCommands[i].RecordsAffected == 0)
-                    {
-                        throw new MemoryNotFoundException(chunk[i].MemoryId);
-                    }
-                }
+                return;
             }
+
+            foreach (var supersession in supersessions)
+            {
+                ArgumentNullException.ThrowIfNull(supersession, nameof(supersessions));
+                var command = Statement("UPDATE memories SET superseded_by = @superseded_by, valid_to = @valid_to WHERE project_id = @project AND id = @id;");
+                command.Parameters.Add(PostgresValues.Text("id", supersession.MemoryId));
+                command.Parameters.Add(PostgresValues.Text("superseded_by", supersession.SupersededBy));
+                command.Parameters.Add(PostgresValues.Text("valid_to", PostgresValues.FormatTimestamp(supersession.ValidTo)));
+                await EnqueueAsync(command, cancellationToken, mustMatch: supersession.MemoryId).ConfigureAwait(false);
+            }
+
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Deletes memories and their entity links, <see cref="RowsPerRoundTrip"/> ids per statement.</summary>
@@ -386,6 +374,7 @@ public sealed partial class PostgresMemoryStore
         public async Task DeleteAsync(IReadOnlyList<string> memoryIds, CancellationToken cancellationToken)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
             foreach (var chunk in memoryIds.Chunk(RowsPerRoundTrip))
             {
                 await UnlinkAsync(chunk, cancellationToken).ConfigureAwait(false);
@@ -423,6 +412,7 @@ public sealed partial class PostgresMemoryStore
                 }
 
                 var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
                 using (var read = Command("SELECT id, lexical FROM memories WHERE project_id = @project AND id = ANY(@ids);"))
                 {
                     read.Parameters.Add(PostgresValues.TextArray("ids", chunk.Select(r => r.MemoryId).Distinct(StringComparer.Ordinal)));
@@ -451,7 +441,7 @@ public sealed partial class PostgresMemoryStore
                     continue;
                 }
 
-                using var write = Command("""
+                var write = Statement("""
                     UPDATE memories m SET lexical = x.lexical, lexical_len = x.tokens
                     FROM unnest(@ids, @lexicals, @tokens) AS x(id, lexical, tokens)
                     WHERE m.project_id = @project AND m.id = x.id;
@@ -459,7 +449,7 @@ public sealed partial class PostgresMemoryStore
                 write.Parameters.Add(PostgresValues.TextArray("ids", changed.Keys));
                 write.Parameters.Add(PostgresValues.TextArray("lexicals", changed.Values));
                 write.Parameters.Add(IntegerArray("tokens", changed.Values.Select(PostgresValues.CountTokens)));
-                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -485,7 +475,7 @@ public sealed partial class PostgresMemoryStore
 
             foreach (var chunk in joined.Chunk(RowsPerRoundTrip))
             {
-                using var command = Command("""
+                var command = Statement("""
                     UPDATE memories m SET lexical = btrim(m.lexical || ' ' || x.text), lexical_len = m.lexical_len + x.tokens
                     FROM unnest(@ids, @texts, @tokens) AS x(id, text, tokens)
                     WHERE m.project_id = @project AND m.id = x.id;
@@ -493,7 +483,7 @@ public sealed partial class PostgresMemoryStore
                 command.Parameters.Add(PostgresValues.TextArray("ids", chunk.Select(a => a.Key)));
                 command.Parameters.Add(PostgresValues.TextArray("texts", chunk.Select(a => a.Value.Text)));
                 command.Parameters.Add(IntegerArray("tokens", chunk.Select(a => a.Value.Tokens)));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -507,7 +497,7 @@ public sealed partial class PostgresMemoryStore
                     ArgumentNullException.ThrowIfNull(entry, nameof(entries));
                 }
 
-                using var command = Command("""
+                var command = Statement("""
                     INSERT INTO history (id, project_id, memory_id, event, old_memory, new_memory, created_at, is_deleted, actor_id, role, related_memory_id)
                     SELECT x.id, @project, x.memory_id, x.event, x.old_memory, x.new_memory, x.created_at, x.is_deleted, x.actor_id, x.role, x.related_memory_id
                     FROM unnest(@ids, @memory_ids, @events, @old_memories, @new_memories, @created_ats, @is_deleted, @actor_ids, @roles, @related_memory_ids)
@@ -525,7 +515,7 @@ public sealed partial class PostgresMemoryStore
                 p.Add(PostgresValues.TextArray("actor_ids", chunk.Select(e => e.ActorId)));
                 p.Add(PostgresValues.TextArray("roles", chunk.Select(e => e.Role)));
                 p.Add(PostgresValues.TextArray("related_memory_ids", chunk.Select(e => e.RelatedMemoryId)));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -537,13 +527,13 @@ public sealed partial class PostgresMemoryStore
                 return;
             }
 
-            using var command = Command("""
+            var command = Statement("""
                 DELETE FROM entities e WHERE e.project_id = @project AND (e.id = ANY(@ids) OR e.entity_key = ANY(@keys))
                 AND NOT EXISTS (SELECT 1 FROM memory_entities me WHERE me.entity_id = e.id AND me.project_id = @project);
                 """);
             command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = _touchedEntities.ToArray() });
             command.Parameters.Add(PostgresValues.TextArray("keys", _touchedKeys));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
         }
 
         private static bool IsMention(EntityMention? entity) => entity is not null && !string.IsNullOrWhiteSpace(entity.Key);
@@ -568,7 +558,7 @@ public sealed partial class PostgresMemoryStore
             var first = mentions.Select(m => m.Entity).DistinctBy(e => e.Key, StringComparer.Ordinal).ToList();
             foreach (var chunk in first.Chunk(RowsPerRoundTrip))
             {
-                using var command = Command("""
+                var command = Statement("""
                     INSERT INTO entities (project_id, entity_key, name, type)
                     SELECT @project, x.key, x.name, x.type FROM unnest(@keys, @names, @types) WITH ORDINALITY AS x(key, name, type, ord)
                     ORDER BY x.ord
@@ -577,7 +567,7 @@ public sealed partial class PostgresMemoryStore
                 command.Parameters.Add(PostgresValues.TextArray("keys", chunk.Select(e => e.Key)));
                 command.Parameters.Add(PostgresValues.TextArray("names", chunk.Select(e => e.Name ?? e.Key)));
                 command.Parameters.Add(PostgresValues.TextArray("types", chunk.Select(e => e.Type ?? string.Empty)));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -586,7 +576,7 @@ public sealed partial class PostgresMemoryStore
         {
             foreach (var chunk in links.Chunk(RowsPerRoundTrip))
             {
-                using var command = Command("""
+                var command = Statement("""
                     INSERT INTO memory_entities (memory_seq, entity_id, project_id)
                     SELECT DISTINCT m.seq, e.id, @project
                     FROM unnest(@memory_ids, @keys) AS x(memory_id, key)
@@ -596,13 +586,14 @@ public sealed partial class PostgresMemoryStore
                     """);
                 command.Parameters.Add(PostgresValues.TextArray("memory_ids", chunk.Select(l => l.MemoryId)));
                 command.Parameters.Add(PostgresValues.TextArray("keys", chunk.Select(l => l.Entity.Key)));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
             }
         }
 
         /// <summary>Removes the entity links of memories (by id), recording the unlinked entities as orphan candidates.</summary>
         private async Task UnlinkAsync(IReadOnlyCollection<string> memoryIds, CancellationToken cancellationToken)
         {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
             foreach (var chunk in memoryIds.Chunk(RowsPerRoundTrip))
             {
                 using var command = Command("""
@@ -622,12 +613,12 @@ public sealed partial class PostgresMemoryStore
             }
         }
 
-        private static void AddScopes(NpgsqlCommand command, MemoryScope?[] scopes)
+        private static void AddScopes(NpgsqlParameterCollection parameters, MemoryScope?[] scopes)
         {
-            command.Parameters.Add(PostgresValues.TextArray("user_ids", scopes.Select(s => s?.UserId)));
-            command.Parameters.Add(PostgresValues.TextArray("agent_ids", scopes.Select(s => s?.AgentId)));
-            command.Parameters.Add(PostgresValues.TextArray("app_ids", scopes.Select(s => s?.AppId)));
-            command.Parameters.Add(PostgresValues.TextArray("run_ids", scopes.Select(s => s?.RunId)));
+            parameters.Add(PostgresValues.TextArray("user_ids", scopes.Select(s => s?.UserId)));
+            parameters.Add(PostgresValues.TextArray("agent_ids", scopes.Select(s => s?.AgentId)));
+            parameters.Add(PostgresValues.TextArray("app_ids", scopes.Select(s => s?.AppId)));
+            parameters.Add(PostgresValues.TextArray("run_ids", scopes.Select(s => s?.RunId)));
         }
 
         private static NpgsqlParameter IntegerArray(string name, IEnumerable<int> values) =>
@@ -649,6 +640,59 @@ public sealed partial class PostgresMemoryStore
                 command.Parameters.Add(row.Parameters[i].Clone());
             }
 
+            return command;
+        }
+
+        /// <summary>
+        /// Executes the queued statements in one round trip (one <see cref="NpgsqlBatch"/>, run in order; the first failing
+        /// statement fails the call), then checks in queue order that each statement queued with a memory id changed a row.
+        /// </summary>
+        /// <exception cref="MemoryNotFoundException">The first such statement that changed nothing.</exception>
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            var pending = _pending.ToArray();
+            _pending.Clear();
+            using var batch = new NpgsqlBatch(connection);
+            foreach (var (command, _) in pending)
+            {
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (command, mustMatch) in pending)
+            {
+                if (mustMatch is not null && command.RecordsAffected == 0)
+                {
+                    throw new MemoryNotFoundException(mustMatch);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Queues a statement whose result nothing before the next flush reads; flushes when <see cref="RowsPerRoundTrip"/>
+        /// are queued. Statements that read results flush first, so the effects keep the order of the calls.
+        /// </summary>
+        /// <param name="command">The statement.</param>
+        /// <param name="cancellationToken">A token to cancel the operation.</param>
+        /// <param name="mustMatch">The memory whose row the statement must change (checked at the flush), or <see langword="null"/>.</param>
+        private async Task EnqueueAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken, string? mustMatch = null)
+        {
+            _pending.Add((command, mustMatch));
+            if (_pending.Count >= RowsPerRoundTrip)
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private NpgsqlBatchCommand Statement(string sql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(PostgresValues.Text("project", projectId));
             return command;
         }
 
