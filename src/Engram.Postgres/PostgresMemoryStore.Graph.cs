@@ -5,6 +5,9 @@ namespace Engram.Postgres;
 /// <content>The memory graph (<see cref="IGraphStore"/>): relations written with their memories, invalidated, never deleted (except with their memory, or by reset).</content>
 public sealed partial class PostgresMemoryStore : IGraphStore
 {
+    /// <summary>The most relations one set-based statement writes.</summary>
+    private const int RelationRowsPerStatement = 500;
+
     /// <inheritdoc/>
     /// <remarks>Served by the <c>(project_id, source)</c> and <c>(project_id, destination)</c> indexes.</remarks>
     /// <exception cref="ArgumentException"><paramref name="projectId"/> is empty.</exception>
@@ -77,7 +80,8 @@ public sealed partial class PostgresMemoryStore : IGraphStore
 
     /// <summary>
     /// Writes the batch's relations and invalidations inside the caller's transaction, and removes the relations of
-    /// deleted memories (a deletion erases what was learnt from the memory; a contradiction only invalidates).
+    /// deleted memories (a deletion erases what was learnt from the memory; a contradiction only invalidates). Each
+    /// kind is one set-based statement per <see cref="RelationRowsPerStatement"/> rows.
     /// </summary>
     private static async Task WriteRelationsAsync(NpgsqlConnection connection, MemoryWriteBatch batch, CancellationToken cancellationToken)
     {
@@ -89,40 +93,54 @@ public sealed partial class PostgresMemoryStore : IGraphStore
             await erase.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var invalidation in batch.RelationInvalidations)
+        // A relation invalidated twice keeps the first invalidation (the later ones find it invalidated).
+        foreach (var chunk in batch.RelationInvalidations.DistinctBy(i => i?.RelationId).Chunk(RelationRowsPerStatement))
         {
-            ArgumentNullException.ThrowIfNull(invalidation, nameof(batch));
+            foreach (var invalidation in chunk)
+            {
+                ArgumentNullException.ThrowIfNull(invalidation, nameof(batch));
+            }
+
             using var invalidate = new NpgsqlCommand("""
-                UPDATE relations SET invalidated_at = @at, invalidated_by = @memory_id
-                WHERE project_id = @project AND id = @id AND invalidated_at IS NULL;
+                UPDATE relations r SET invalidated_at = x.at, invalidated_by = x.memory_id
+                FROM unnest(@ids, @ats, @memory_ids) AS x(id, at, memory_id)
+                WHERE r.project_id = @project AND r.id = x.id AND r.invalidated_at IS NULL;
                 """, connection);
             invalidate.Parameters.Add(PostgresValues.Text("project", batch.ProjectId));
-            invalidate.Parameters.Add(PostgresValues.Integer("id", invalidation.RelationId));
-            invalidate.Parameters.Add(PostgresValues.Text("at", PostgresValues.FormatTimestamp(invalidation.At)));
-            invalidate.Parameters.Add(PostgresValues.Text("memory_id", invalidation.MemoryId));
+            invalidate.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = chunk.Select(i => i.RelationId).ToArray() });
+            invalidate.Parameters.Add(PostgresValues.TextArray("ats", chunk.Select(i => PostgresValues.FormatTimestamp(i.At))));
+            invalidate.Parameters.Add(PostgresValues.TextArray("memory_ids", chunk.Select(i => i.MemoryId)));
             await invalidate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var relation in batch.Relations)
+        foreach (var chunk in batch.Relations.Chunk(RelationRowsPerStatement))
         {
-            ArgumentNullException.ThrowIfNull(relation, nameof(batch));
+            foreach (var relation in chunk)
+            {
+                ArgumentNullException.ThrowIfNull(relation, nameof(batch));
+            }
+
+            // In list order, so ids (and the newest-first reads) follow it.
             using var insert = new NpgsqlCommand("""
                 INSERT INTO relations (project_id, user_id, agent_id, app_id, run_id, source, relationship, destination, memory_id, created_at, invalidated_at, invalidated_by)
-                VALUES (@project, @user_id, @agent_id, @app_id, @run_id, @source, @relationship, @destination, @memory_id, @created_at, @invalidated_at, @invalidated_by);
+                SELECT @project, x.user_id, x.agent_id, x.app_id, x.run_id, x.source, x.relationship, x.destination, x.memory_id, x.created_at, x.invalidated_at, x.invalidated_by
+                FROM unnest(@user_ids, @agent_ids, @app_ids, @run_ids, @sources, @relationships, @destinations, @memory_ids, @created_ats, @invalidated_ats, @invalidated_bys)
+                    WITH ORDINALITY AS x(user_id, agent_id, app_id, run_id, source, relationship, destination, memory_id, created_at, invalidated_at, invalidated_by, ord)
+                ORDER BY x.ord;
                 """, connection);
             var p = insert.Parameters;
             p.Add(PostgresValues.Text("project", batch.ProjectId));
-            p.Add(PostgresValues.Text("user_id", relation.Scope.UserId));
-            p.Add(PostgresValues.Text("agent_id", relation.Scope.AgentId));
-            p.Add(PostgresValues.Text("app_id", relation.Scope.AppId));
-            p.Add(PostgresValues.Text("run_id", relation.Scope.RunId));
-            p.Add(PostgresValues.Text("source", relation.Source));
-            p.Add(PostgresValues.Text("relationship", relation.Relationship));
-            p.Add(PostgresValues.Text("destination", relation.Destination));
-            p.Add(PostgresValues.Text("memory_id", relation.MemoryId));
-            p.Add(PostgresValues.Text("created_at", PostgresValues.FormatTimestamp(relation.CreatedAt)));
-            p.Add(PostgresValues.Text("invalidated_at", relation.InvalidatedAt is { } at ? PostgresValues.FormatTimestamp(at) : null));
-            p.Add(PostgresValues.Text("invalidated_by", relation.InvalidatedByMemoryId));
+            p.Add(PostgresValues.TextArray("user_ids", chunk.Select(r => r.Scope.UserId)));
+            p.Add(PostgresValues.TextArray("agent_ids", chunk.Select(r => r.Scope.AgentId)));
+            p.Add(PostgresValues.TextArray("app_ids", chunk.Select(r => r.Scope.AppId)));
+            p.Add(PostgresValues.TextArray("run_ids", chunk.Select(r => r.Scope.RunId)));
+            p.Add(PostgresValues.TextArray("sources", chunk.Select(r => r.Source)));
+            p.Add(PostgresValues.TextArray("relationships", chunk.Select(r => r.Relationship)));
+            p.Add(PostgresValues.TextArray("destinations", chunk.Select(r => r.Destination)));
+            p.Add(PostgresValues.TextArray("memory_ids", chunk.Select(r => r.MemoryId)));
+            p.Add(PostgresValues.TextArray("created_ats", chunk.Select(r => PostgresValues.FormatTimestamp(r.CreatedAt))));
+            p.Add(PostgresValues.TextArray("invalidated_ats", chunk.Select(r => r.InvalidatedAt is { } at ? PostgresValues.FormatTimestamp(at) : null)));
+            p.Add(PostgresValues.TextArray("invalidated_bys", chunk.Select(r => r.InvalidatedByMemoryId)));
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -197,22 +197,25 @@ public sealed partial class PostgresMemoryStore : IWebhookStore
 
         var events = WebhookOutboxPayloads.Build(batch);
 
+        // One row per (event, subscribed webhook), in that order (the outbox ids follow it), a few hundred per statement.
+        var rows = events
+            .SelectMany(e => subscriptions.Where(s => s.EventTypes.Contains(e.EventType, StringComparer.Ordinal)).Select(s => (Webhook: s.Id, e.EventType, e.Payload)))
+            .ToList();
         var now = PostgresValues.FormatTimestamp(_timeProvider.GetUtcNow());
-        foreach (var (eventType, json) in events)
+        foreach (var chunk in rows.Chunk(RelationRowsPerStatement))
         {
-            foreach (var subscription in subscriptions.Where(s => s.EventTypes.Contains(eventType, StringComparer.Ordinal)))
-            {
-                using var insert = new NpgsqlCommand("""
-                    INSERT INTO webhook_outbox (project_id, webhook_id, event_type, payload, next_attempt_at, created_at)
-                    VALUES (@project, @webhook, @event_type, @payload, @now, @now);
-                    """, connection);
-                insert.Parameters.Add(PostgresValues.Text("project", batch.ProjectId));
-                insert.Parameters.Add(PostgresValues.Integer("webhook", subscription.Id));
-                insert.Parameters.Add(PostgresValues.Text("event_type", eventType));
-                insert.Parameters.Add(PostgresValues.Text("payload", json));
-                insert.Parameters.Add(PostgresValues.Text("now", now));
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            using var insert = new NpgsqlCommand("""
+                INSERT INTO webhook_outbox (project_id, webhook_id, event_type, payload, next_attempt_at, created_at)
+                SELECT @project, x.webhook_id, x.event_type, x.payload, @now, @now
+                FROM unnest(@webhooks, @event_types, @payloads) WITH ORDINALITY AS x(webhook_id, event_type, payload, ord)
+                ORDER BY x.ord;
+                """, connection);
+            insert.Parameters.Add(PostgresValues.Text("project", batch.ProjectId));
+            insert.Parameters.Add(new NpgsqlParameter("webhooks", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = chunk.Select(r => r.Webhook).ToArray() });
+            insert.Parameters.Add(PostgresValues.TextArray("event_types", chunk.Select(r => r.EventType)));
+            insert.Parameters.Add(PostgresValues.TextArray("payloads", chunk.Select(r => r.Payload)));
+            insert.Parameters.Add(PostgresValues.Text("now", now));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

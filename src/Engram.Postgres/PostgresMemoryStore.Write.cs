@@ -56,12 +56,14 @@ public sealed partial class PostgresMemoryStore
             await writer.SupersedeAsync(batch.Supersessions, cancellationToken).ConfigureAwait(false);
             if (erasure is not null)
             {
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await erasure.EraseCopiesAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             }
 
             await writer.DeleteAsync(batch.Deletes, cancellationToken).ConfigureAwait(false);
             await writer.WriteHistoryAsync(batch.History, cancellationToken).ConfigureAwait(false);
             await writer.RemoveOrphanEntitiesAsync(cancellationToken).ConfigureAwait(false);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             await WriteRelationsAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             await WriteWebhookOutboxAsync(connection, batch, cancellationToken).ConfigureAwait(false);
             await CompleteBatchEventAsync(connection, batch, cancellationToken).ConfigureAwait(false);
@@ -205,143 +207,258 @@ public sealed partial class PostgresMemoryStore
         return (id, dimensions);
     }
 
-    /// <summary>Writes one batch's parts on a connection inside the caller's transaction.</summary>
+    /// <summary>
+    /// Writes one batch's parts on a connection inside the caller's transaction, in few round trips. Rows of one kind are
+    /// one set-based statement over array parameters (<c>unnest</c>, at most <see cref="RowsPerRoundTrip"/> rows each) or,
+    /// for memory rows (whose columns <see cref="AddItem"/> and <see cref="AddEmbedding"/> bind), one statement per row.
+    /// Statements whose results nothing reads at once are queued and sent together as one <see cref="NpgsqlBatch"/> (at
+    /// most <see cref="RowsPerRoundTrip"/> statements per round trip, run in order); a step that reads results (the
+    /// not-found checks of updates and supersessions, unlinks, deletes, lexical removals) sends the queue first. So the
+    /// effects, and the first error, are those of writing the rows one by one in list order; a common add (messages,
+    /// memories, entities, links, history) is one round trip per 500 statements. Not thread-safe: one writer per batch;
+    /// the caller calls <see cref="FlushAsync"/> before using the connection itself.
+    /// </summary>
     private sealed class BatchWriter(NpgsqlConnection connection, string projectId, PostgresVectorMode vectorMode)
     {
+        /// <summary>The most rows one statement (or one <see cref="NpgsqlBatch"/>) carries: bounds the message size and the client's memory.</summary>
+        private const int RowsPerRoundTrip = 500;
+
         private readonly HashSet<long> _touchedEntities = [];
-        private readonly Dictionary<string, long> _entityIds = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _touchedKeys = new(StringComparer.Ordinal);
+        private readonly List<(NpgsqlBatchCommand Command, string? MustMatch)> _pending = [];
 
         private string EmbeddingValue => vectorMode == PostgresVectorMode.Pgvector ? "CAST(@embedding AS vector)" : "@embedding";
 
+        /// <summary>Stores the batch's raw messages: one set-based insert per <see cref="RowsPerRoundTrip"/> messages, in list order (their <c>seq</c> order).</summary>
         public async Task WriteMessagesAsync(IReadOnlyList<StoredMessage> messages, CancellationToken cancellationToken)
         {
-            foreach (var message in messages)
+            foreach (var chunk in messages.Chunk(RowsPerRoundTrip))
             {
-                ArgumentNullException.ThrowIfNull(message, nameof(messages));
-                using var command = Command("""
+                foreach (var message in chunk)
+                {
+                    ArgumentNullException.ThrowIfNull(message, nameof(messages));
+                }
+
+                var command = Statement("""
                     INSERT INTO messages (id, project_id, user_id, agent_id, app_id, run_id, role, name, content, external_id, observed_at, created_at)
-                    VALUES (@id, @project, @user_id, @agent_id, @app_id, @run_id, @role, @name, @content, @external_id, @observed_at, @created_at);
+                    SELECT x.id, @project, x.user_id, x.agent_id, x.app_id, x.run_id, x.role, x.name, x.content, x.external_id, x.observed_at, x.created_at
+                    FROM unnest(@ids, @user_ids, @agent_ids, @app_ids, @run_ids, @roles, @names, @contents, @external_ids, @observed_ats, @created_ats)
+                        WITH ORDINALITY AS x(id, user_id, agent_id, app_id, run_id, role, name, content, external_id, observed_at, created_at, ord)
+                    ORDER BY x.ord;
                     """);
-                command.Parameters.Add(PostgresValues.Text("id", message.Id));
-                AddScope(command, message.Scope);
-                command.Parameters.Add(PostgresValues.Text("role", message.Role));
-                command.Parameters.Add(PostgresValues.Text("name", message.Name));
-                command.Parameters.Add(PostgresValues.Text("content", message.Content));
-                command.Parameters.Add(PostgresValues.Text("external_id", message.ExternalId));
-                command.Parameters.Add(PostgresValues.Text("observed_at", PostgresValues.FormatTimestamp(message.ObservedAt)));
-                command.Parameters.Add(PostgresValues.Text("created_at", PostgresValues.FormatTimestamp(message.CreatedAt)));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var p = command.Parameters;
+                p.Add(PostgresValues.TextArray("ids", chunk.Select(m => m.Id)));
+                AddScopes(p, [.. chunk.Select(m => m.Scope)]);
+                p.Add(PostgresValues.TextArray("roles", chunk.Select(m => m.Role)));
+                p.Add(PostgresValues.TextArray("names", chunk.Select(m => m.Name)));
+                p.Add(PostgresValues.TextArray("contents", chunk.Select(m => m.Content)));
+                p.Add(PostgresValues.TextArray("external_ids", chunk.Select(m => m.ExternalId)));
+                p.Add(PostgresValues.TextArray("observed_ats", chunk.Select(m => PostgresValues.FormatTimestamp(m.ObservedAt))));
+                p.Add(PostgresValues.TextArray("created_ats", chunk.Select(m => PostgresValues.FormatTimestamp(m.CreatedAt))));
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
             }
         }
 
+        /// <summary>
+        /// Inserts the memories (one statement per row, <see cref="RowsPerRoundTrip"/> rows per round trip, in list order),
+        /// then creates the entities they mention (in order of first mention) and links them.
+        /// </summary>
         public async Task InsertAsync(IReadOnlyList<MemoryRecord> records, CancellationToken cancellationToken)
         {
+            var sql = $"""
+                INSERT INTO memories (id, project_id, {ItemColumns}, embedding, embedder, dims)
+                VALUES (@id, @project, {ItemValues}, {EmbeddingValue}, @embedder, @dims);
+                """;
             foreach (var record in records)
             {
-                using var command = Command($"""
-                    INSERT INTO memories (id, project_id, {ItemColumns}, embedding, embedder, dims)
-                    VALUES (@id, @project, {ItemValues}, {EmbeddingValue}, @embedder, @dims)
-                    RETURNING seq;
-                    """);
-                AddItem(command, record);
-                AddEmbedding(command, record);
-                var seq = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                if (record.Entities is { Count: > 0 } entities)
-                {
-                    await LinkAsync(seq, entities, cancellationToken).ConfigureAwait(false);
-                }
+                await EnqueueAsync(RowCommand(sql, record, embedding: true), cancellationToken).ConfigureAwait(false);
             }
+
+            var links = new List<(string MemoryId, EntityMention Entity)>();
+            foreach (var record in records)
+            {
+                AddMentions(links, record.Item.Id, record.Entities);
+            }
+
+            await CreateEntitiesAsync(links, cancellationToken).ConfigureAwait(false);
+            await LinkAsync(links, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Replaces the memories (one statement per row, <see cref="RowsPerRoundTrip"/> rows per round trip, in list
+        /// order), then replaces the entity links of those whose record carries entities.
+        /// </summary>
+        /// <exception cref="MemoryNotFoundException">The first record (in list order) whose id the project does not hold.</exception>
         public async Task UpdateAsync(IReadOnlyList<MemoryRecord> records, CancellationToken cancellationToken)
         {
+            if (records.Count == 0)
+            {
+                return;
+            }
+
             foreach (var record in records)
             {
+                ArgumentNullException.ThrowIfNull(record, nameof(records));
                 var embedding = record.Embedding.IsEmpty ? string.Empty : $", embedding = {EmbeddingValue}, embedder = @embedder, dims = @dims";
-                using var command = Command($"""
+                var sql = $"""
                     UPDATE memories SET ({ItemColumns}) = ({ItemValues}){embedding}
-                    WHERE project_id = @project AND id = @id RETURNING seq;
-                    """);
-                AddItem(command, record);
-                if (!record.Embedding.IsEmpty)
-                {
-                    AddEmbedding(command, record);
-                }
+                    WHERE project_id = @project AND id = @id;
+                    """;
+                await EnqueueAsync(RowCommand(sql, record, embedding: !record.Embedding.IsEmpty), cancellationToken, mustMatch: record.Item.Id).ConfigureAwait(false);
+            }
 
-                var seq = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
-                    ?? throw new MemoryNotFoundException(record.Item.Id);
-                if (record.Entities is { } entities)
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            // As if applied one record at a time (unlink the memory, link the record's mentions): a memory ends with the
+            // links of its last record that carries entities, and the entities an earlier record of the same id linked
+            // are orphan candidates, like the links the unlink removes. Entities are created in order of first mention.
+            var relinked = records.Where(r => r.Entities is not null).ToList();
+            if (relinked.Count == 0)
+            {
+                return;
+            }
+
+            var lastIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < relinked.Count; i++)
+            {
+                lastIndex[relinked[i].Item.Id] = i;
+            }
+
+            var mentioned = new List<(string MemoryId, EntityMention Entity)>();
+            var links = new List<(string MemoryId, EntityMention Entity)>();
+            for (var i = 0; i < relinked.Count; i++)
+            {
+                var id = relinked[i].Item.Id;
+                AddMentions(mentioned, id, relinked[i].Entities);
+                if (lastIndex[id] == i)
                 {
-                    var memorySeq = Convert.ToInt64(seq, CultureInfo.InvariantCulture);
-                    using var unlink = Command("DELETE FROM memory_entities WHERE project_id = @project AND memory_seq = @seq RETURNING entity_id;");
-                    unlink.Parameters.Add(PostgresValues.Integer("seq", memorySeq));
-                    await CollectEntitiesAsync(unlink, cancellationToken).ConfigureAwait(false);
-                    await LinkAsync(memorySeq, entities, cancellationToken).ConfigureAwait(false);
+                    AddMentions(links, id, relinked[i].Entities);
+                }
+                else
+                {
+                    _touchedKeys.UnionWith(relinked[i].Entities!.Where(IsMention).Select(e => e.Key));
                 }
             }
+
+            await UnlinkAsync([.. lastIndex.Keys], cancellationToken).ConfigureAwait(false);
+            await CreateEntitiesAsync(mentioned, cancellationToken).ConfigureAwait(false);
+            await LinkAsync(links, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>Marks memories superseded (one statement each, <see cref="RowsPerRoundTrip"/> per round trip, in list order).</summary>
+        /// <exception cref="MemoryNotFoundException">The first supersession (in list order) whose memory the project does not hold.</exception>
         public async Task SupersedeAsync(IReadOnlyList<MemorySupersession> supersessions, CancellationToken cancellationToken)
         {
+            if (supersessions.Count == 0)
+            {
+                return;
+            }
+
             foreach (var supersession in supersessions)
             {
                 ArgumentNullException.ThrowIfNull(supersession, nameof(supersessions));
-                using var command = Command("UPDATE memories SET superseded_by = @superseded_by, valid_to = @valid_to WHERE project_id = @project AND id = @id;");
+                var command = Statement("UPDATE memories SET superseded_by = @superseded_by, valid_to = @valid_to WHERE project_id = @project AND id = @id;");
                 command.Parameters.Add(PostgresValues.Text("id", supersession.MemoryId));
                 command.Parameters.Add(PostgresValues.Text("superseded_by", supersession.SupersededBy));
                 command.Parameters.Add(PostgresValues.Text("valid_to", PostgresValues.FormatTimestamp(supersession.ValidTo)));
-                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-                {
-                    throw new MemoryNotFoundException(supersession.MemoryId);
-                }
+                await EnqueueAsync(command, cancellationToken, mustMatch: supersession.MemoryId).ConfigureAwait(false);
             }
+
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>Deletes memories and their entity links, <see cref="RowsPerRoundTrip"/> ids per statement.</summary>
+        /// <exception cref="MemoryNotFoundException">
+        /// The first id (in list order) that the project does not hold, or that repeats an earlier id (already deleted).
+        /// </exception>
         public async Task DeleteAsync(IReadOnlyList<string> memoryIds, CancellationToken cancellationToken)
         {
-            foreach (var id in memoryIds)
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var chunk in memoryIds.Chunk(RowsPerRoundTrip))
             {
-                using var unlink = Command("""
-                    DELETE FROM memory_entities me USING memories m
-                    WHERE m.seq = me.memory_seq AND m.project_id = @project AND me.project_id = @project AND m.id = @id
-                    RETURNING me.entity_id;
-                    """);
-                unlink.Parameters.Add(PostgresValues.Text("id", id));
-                await CollectEntitiesAsync(unlink, cancellationToken).ConfigureAwait(false);
-                using var delete = Command("DELETE FROM memories WHERE project_id = @project AND id = @id;");
-                delete.Parameters.Add(PostgresValues.Text("id", id));
-                if (await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                await UnlinkAsync(chunk, cancellationToken).ConfigureAwait(false);
+                using var delete = Command("DELETE FROM memories WHERE project_id = @project AND id = ANY(@ids) RETURNING id;");
+                delete.Parameters.Add(PostgresValues.TextArray("ids", chunk));
+                var deleted = new HashSet<string>(StringComparer.Ordinal);
+                var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
                 {
-                    throw new MemoryNotFoundException(id);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        deleted.Add(reader.GetString(0));
+                    }
+                }
+
+                foreach (var id in chunk)
+                {
+                    if (!deleted.Contains(id) || !seen.Add(id))
+                    {
+                        throw new MemoryNotFoundException(id);
+                    }
                 }
             }
         }
 
-        // Index-only, like appends: a memory changes only when its lexical text holds the whole erased context.
+        // Index-only, like appends: a memory changes only when its lexical text holds the whole erased context. The
+        // removals are applied in list order to the texts read in one query; the changed texts are written in one statement.
         public async Task RemoveLexicalAsync(IReadOnlyList<LexicalRemoval> removals, CancellationToken cancellationToken)
         {
-            foreach (var removal in removals)
+            foreach (var chunk in removals.Chunk(RowsPerRoundTrip))
             {
-                ArgumentNullException.ThrowIfNull(removal);
-                using var read = Command("SELECT lexical FROM memories WHERE project_id = @project AND id = @id;");
-                read.Parameters.Add(PostgresValues.Text("id", removal.MemoryId));
-                if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string current
-                    || removal.ApplyTo(current) is not { } reduced)
+                foreach (var removal in chunk)
+                {
+                    ArgumentNullException.ThrowIfNull(removal);
+                }
+
+                var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                using (var read = Command("SELECT id, lexical FROM memories WHERE project_id = @project AND id = ANY(@ids);"))
+                {
+                    read.Parameters.Add(PostgresValues.TextArray("ids", chunk.Select(r => r.MemoryId).Distinct(StringComparer.Ordinal)));
+                    var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            texts[reader.GetString(0)] = reader.GetString(1);
+                        }
+                    }
+                }
+
+                var changed = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var removal in chunk)
+                {
+                    if (texts.TryGetValue(removal.MemoryId, out var current) && removal.ApplyTo(current) is { } reduced)
+                    {
+                        texts[removal.MemoryId] = reduced;
+                        changed[removal.MemoryId] = reduced;
+                    }
+                }
+
+                if (changed.Count == 0)
                 {
                     continue;
                 }
 
-                using var write = Command("UPDATE memories SET lexical = @lexical, lexical_len = @tokens WHERE project_id = @project AND id = @id;");
-                write.Parameters.Add(PostgresValues.Text("id", removal.MemoryId));
-                write.Parameters.Add(PostgresValues.Text("lexical", reduced));
-                write.Parameters.Add(new NpgsqlParameter("tokens", NpgsqlDbType.Integer) { Value = PostgresValues.CountTokens(reduced) });
-                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var write = Statement("""
+                    UPDATE memories m SET lexical = x.lexical, lexical_len = x.tokens
+                    FROM unnest(@ids, @lexicals, @tokens) AS x(id, lexical, tokens)
+                    WHERE m.project_id = @project AND m.id = x.id;
+                    """);
+                write.Parameters.Add(PostgresValues.TextArray("ids", changed.Keys));
+                write.Parameters.Add(PostgresValues.TextArray("lexicals", changed.Values));
+                write.Parameters.Add(IntegerArray("tokens", changed.Values.Select(PostgresValues.CountTokens)));
+                await EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        // Index-only: lexical_tsv is regenerated from lexical; unknown ids (deleted meanwhile) are skipped.
+        // Index-only: lexical_tsv is regenerated from lexical; unknown ids (deleted meanwhile) are skipped. Several appends
+        // to one memory are joined in list order into one: btrim(btrim(l || ' ' || a) || ' ' || b) equals
+        // btrim(l || ' ' || rtrim(a) || ' ' || b) since a holds a non-space character (btrim trims spaces only).
         public async Task AppendLexicalAsync(IReadOnlyList<LexicalAppend> appends, CancellationToken cancellationToken)
         {
+            var joined = new Dictionary<string, (string Text, int Tokens)>(StringComparer.Ordinal);
             foreach (var append in appends)
             {
                 ArgumentNullException.ThrowIfNull(append);
@@ -350,95 +467,233 @@ public sealed partial class PostgresMemoryStore
                     continue;
                 }
 
-                using var command = Command("""
-                    UPDATE memories SET lexical = btrim(lexical || ' ' || @text), lexical_len = lexical_len + @tokens
-                    WHERE project_id = @project AND id = @id;
+                var tokens = PostgresValues.CountTokens(append.Text);
+                joined[append.MemoryId] = joined.TryGetValue(append.MemoryId, out var earlier)
+                    ? (earlier.Text.TrimEnd(' ') + " " + append.Text, earlier.Tokens + tokens)
+                    : (append.Text, tokens);
+            }
+
+            foreach (var chunk in joined.Chunk(RowsPerRoundTrip))
+            {
+                var command = Statement("""
+                    UPDATE memories m SET lexical = btrim(m.lexical || ' ' || x.text), lexical_len = m.lexical_len + x.tokens
+                    FROM unnest(@ids, @texts, @tokens) AS x(id, text, tokens)
+                    WHERE m.project_id = @project AND m.id = x.id;
                     """);
-                command.Parameters.Add(PostgresValues.Text("id", append.MemoryId));
-                command.Parameters.Add(PostgresValues.Text("text", append.Text));
-                command.Parameters.Add(new NpgsqlParameter("tokens", NpgsqlDbType.Integer) { Value = PostgresValues.CountTokens(append.Text) });
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                command.Parameters.Add(PostgresValues.TextArray("ids", chunk.Select(a => a.Key)));
+                command.Parameters.Add(PostgresValues.TextArray("texts", chunk.Select(a => a.Value.Text)));
+                command.Parameters.Add(IntegerArray("tokens", chunk.Select(a => a.Value.Tokens)));
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
             }
         }
 
+        /// <summary>Appends history rows: one set-based insert per <see cref="RowsPerRoundTrip"/> entries, in list order (their <c>seq</c> order).</summary>
         public async Task WriteHistoryAsync(IReadOnlyList<MemoryHistoryEntry> entries, CancellationToken cancellationToken)
         {
-            foreach (var entry in entries)
+            foreach (var chunk in entries.Chunk(RowsPerRoundTrip))
             {
-                ArgumentNullException.ThrowIfNull(entry, nameof(entries));
-                using var command = Command("""
+                foreach (var entry in chunk)
+                {
+                    ArgumentNullException.ThrowIfNull(entry, nameof(entries));
+                }
+
+                var command = Statement("""
                     INSERT INTO history (id, project_id, memory_id, event, old_memory, new_memory, created_at, is_deleted, actor_id, role, related_memory_id)
-                    VALUES (@id, @project, @memory_id, @event, @old_memory, @new_memory, @created_at, @is_deleted, @actor_id, @role, @related_memory_id);
+                    SELECT x.id, @project, x.memory_id, x.event, x.old_memory, x.new_memory, x.created_at, x.is_deleted, x.actor_id, x.role, x.related_memory_id
+                    FROM unnest(@ids, @memory_ids, @events, @old_memories, @new_memories, @created_ats, @is_deleted, @actor_ids, @roles, @related_memory_ids)
+                        WITH ORDINALITY AS x(id, memory_id, event, old_memory, new_memory, created_at, is_deleted, actor_id, role, related_memory_id, ord)
+                    ORDER BY x.ord;
                     """);
-                command.Parameters.Add(PostgresValues.Text("id", entry.Id));
-                command.Parameters.Add(PostgresValues.Text("memory_id", entry.MemoryId));
-                command.Parameters.Add(PostgresValues.Text("event", MemoryEventTypeNames.ToName(entry.Event)));
-                command.Parameters.Add(PostgresValues.Text("old_memory", entry.OldMemory));
-                command.Parameters.Add(PostgresValues.Text("new_memory", entry.NewMemory));
-                command.Parameters.Add(PostgresValues.Text("created_at", PostgresValues.FormatTimestamp(entry.CreatedAt)));
-                command.Parameters.Add(new NpgsqlParameter("is_deleted", NpgsqlDbType.Boolean) { Value = entry.IsDeleted });
-                command.Parameters.Add(PostgresValues.Text("actor_id", entry.ActorId));
-                command.Parameters.Add(PostgresValues.Text("role", entry.Role));
-                command.Parameters.Add(PostgresValues.Text("related_memory_id", entry.RelatedMemoryId));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var p = command.Parameters;
+                p.Add(PostgresValues.TextArray("ids", chunk.Select(e => e.Id)));
+                p.Add(PostgresValues.TextArray("memory_ids", chunk.Select(e => e.MemoryId)));
+                p.Add(PostgresValues.TextArray("events", chunk.Select(e => MemoryEventTypeNames.ToName(e.Event))));
+                p.Add(PostgresValues.TextArray("old_memories", chunk.Select(e => e.OldMemory)));
+                p.Add(PostgresValues.TextArray("new_memories", chunk.Select(e => e.NewMemory)));
+                p.Add(PostgresValues.TextArray("created_ats", chunk.Select(e => PostgresValues.FormatTimestamp(e.CreatedAt))));
+                p.Add(new NpgsqlParameter("is_deleted", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = chunk.Select(e => e.IsDeleted).ToArray() });
+                p.Add(PostgresValues.TextArray("actor_ids", chunk.Select(e => e.ActorId)));
+                p.Add(PostgresValues.TextArray("roles", chunk.Select(e => e.Role)));
+                p.Add(PostgresValues.TextArray("related_memory_ids", chunk.Select(e => e.RelatedMemoryId)));
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
             }
         }
 
+        /// <summary>Removes the entities whose links this batch removed (or superseded) and that no memory links any more.</summary>
         public async Task RemoveOrphanEntitiesAsync(CancellationToken cancellationToken)
         {
-            if (_touchedEntities.Count == 0)
+            if (_touchedEntities.Count == 0 && _touchedKeys.Count == 0)
             {
                 return;
             }
 
-            using var command = Command("""
-                DELETE FROM entities e WHERE e.project_id = @project AND e.id = ANY(@ids)
+            var command = Statement("""
+                DELETE FROM entities e WHERE e.project_id = @project AND (e.id = ANY(@ids) OR e.entity_key = ANY(@keys))
                 AND NOT EXISTS (SELECT 1 FROM memory_entities me WHERE me.entity_id = e.id AND me.project_id = @project);
                 """);
             command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = _touchedEntities.ToArray() });
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            command.Parameters.Add(PostgresValues.TextArray("keys", _touchedKeys));
+            await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task LinkAsync(long memorySeq, IReadOnlyList<EntityMention> entities, CancellationToken cancellationToken)
+        private static bool IsMention(EntityMention? entity) => entity is not null && !string.IsNullOrWhiteSpace(entity.Key);
+
+        private static void AddMentions(List<(string MemoryId, EntityMention Entity)> links, string memoryId, IReadOnlyList<EntityMention>? entities)
         {
-            foreach (var entity in entities)
+            foreach (var entity in entities ?? [])
             {
-                if (entity is null || string.IsNullOrWhiteSpace(entity.Key))
+                if (IsMention(entity))
                 {
-                    continue;
+                    links.Add((memoryId, entity));
                 }
-
-                if (!_entityIds.TryGetValue(entity.Key, out var entityId))
-                {
-                    using var upsert = Command("""
-                        INSERT INTO entities (project_id, entity_key, name, type) VALUES (@project, @key, @name, @type)
-                        ON CONFLICT (project_id, entity_key) DO UPDATE SET entity_key = excluded.entity_key
-                        RETURNING id;
-                        """);
-                    upsert.Parameters.Add(PostgresValues.Text("key", entity.Key));
-                    upsert.Parameters.Add(PostgresValues.Text("name", entity.Name ?? entity.Key));
-                    upsert.Parameters.Add(PostgresValues.Text("type", entity.Type ?? string.Empty));
-                    entityId = Convert.ToInt64(await upsert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                    _entityIds[entity.Key] = entityId;
-                }
-
-                using var link = Command("INSERT INTO memory_entities (memory_seq, entity_id, project_id) VALUES (@seq, @entity_id, @project) ON CONFLICT DO NOTHING;");
-                link.Parameters.Add(PostgresValues.Integer("seq", memorySeq));
-                link.Parameters.Add(PostgresValues.Integer("entity_id", entityId));
-                await link.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        private async Task CollectEntitiesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+        /// <summary>
+        /// Creates the project's entities not yet known, in order of first mention, named and typed by their first mention
+        /// (an existing entity keeps its name and type).
+        /// </summary>
+        private async Task CreateEntitiesAsync(List<(string MemoryId, EntityMention Entity)> mentions, CancellationToken cancellationToken)
         {
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var first = mentions.Select(m => m.Entity).DistinctBy(e => e.Key, StringComparer.Ordinal).ToList();
+            foreach (var chunk in first.Chunk(RowsPerRoundTrip))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var command = Statement("""
+                    INSERT INTO entities (project_id, entity_key, name, type)
+                    SELECT @project, x.key, x.name, x.type FROM unnest(@keys, @names, @types) WITH ORDINALITY AS x(key, name, type, ord)
+                    ORDER BY x.ord
+                    ON CONFLICT (project_id, entity_key) DO NOTHING;
+                    """);
+                command.Parameters.Add(PostgresValues.TextArray("keys", chunk.Select(e => e.Key)));
+                command.Parameters.Add(PostgresValues.TextArray("names", chunk.Select(e => e.Name ?? e.Key)));
+                command.Parameters.Add(PostgresValues.TextArray("types", chunk.Select(e => e.Type ?? string.Empty)));
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Links memories (by id) to existing entities (by key); an existing link is kept.</summary>
+        private async Task LinkAsync(List<(string MemoryId, EntityMention Entity)> links, CancellationToken cancellationToken)
+        {
+            foreach (var chunk in links.Chunk(RowsPerRoundTrip))
+            {
+                var command = Statement("""
+                    INSERT INTO memory_entities (memory_seq, entity_id, project_id)
+                    SELECT DISTINCT m.seq, e.id, @project
+                    FROM unnest(@memory_ids, @keys) AS x(memory_id, key)
+                    JOIN memories m ON m.project_id = @project AND m.id = x.memory_id
+                    JOIN entities e ON e.project_id = @project AND e.entity_key = x.key
+                    ON CONFLICT DO NOTHING;
+                    """);
+                command.Parameters.Add(PostgresValues.TextArray("memory_ids", chunk.Select(l => l.MemoryId)));
+                command.Parameters.Add(PostgresValues.TextArray("keys", chunk.Select(l => l.Entity.Key)));
+                await EnqueueAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Removes the entity links of memories (by id), recording the unlinked entities as orphan candidates.</summary>
+        private async Task UnlinkAsync(IReadOnlyCollection<string> memoryIds, CancellationToken cancellationToken)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var chunk in memoryIds.Chunk(RowsPerRoundTrip))
+            {
+                using var command = Command("""
+                    DELETE FROM memory_entities me USING memories m
+                    WHERE m.seq = me.memory_seq AND m.project_id = @project AND me.project_id = @project AND m.id = ANY(@ids)
+                    RETURNING me.entity_id;
+                    """);
+                command.Parameters.Add(PostgresValues.TextArray("ids", chunk));
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
                 {
-                    _touchedEntities.Add(reader.GetInt64(0));
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        _touchedEntities.Add(reader.GetInt64(0));
+                    }
                 }
             }
+        }
+
+        private static void AddScopes(NpgsqlParameterCollection parameters, MemoryScope?[] scopes)
+        {
+            parameters.Add(PostgresValues.TextArray("user_ids", scopes.Select(s => s?.UserId)));
+            parameters.Add(PostgresValues.TextArray("agent_ids", scopes.Select(s => s?.AgentId)));
+            parameters.Add(PostgresValues.TextArray("app_ids", scopes.Select(s => s?.AppId)));
+            parameters.Add(PostgresValues.TextArray("run_ids", scopes.Select(s => s?.RunId)));
+        }
+
+        private static NpgsqlParameter IntegerArray(string name, IEnumerable<int> values) =>
+            new(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = values.ToArray() };
+
+        /// <summary>One row's statement for an <see cref="NpgsqlBatch"/>, its parameters built by <see cref="AddItem"/> (and <see cref="AddEmbedding"/>).</summary>
+        private NpgsqlBatchCommand RowCommand(string sql, MemoryRecord record, bool embedding)
+        {
+            using var row = Command(sql);
+            AddItem(row, record);
+            if (embedding)
+            {
+                AddEmbedding(row, record);
+            }
+
+            var command = new NpgsqlBatchCommand(sql);
+            for (var i = 0; i < row.Parameters.Count; i++)
+            {
+                command.Parameters.Add(row.Parameters[i].Clone());
+            }
+
+            return command;
+        }
+
+        /// <summary>
+        /// Executes the queued statements in one round trip (one <see cref="NpgsqlBatch"/>, run in order; the first failing
+        /// statement fails the call), then checks in queue order that each statement queued with a memory id changed a row.
+        /// </summary>
+        /// <exception cref="MemoryNotFoundException">The first such statement that changed nothing.</exception>
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            var pending = _pending.ToArray();
+            _pending.Clear();
+            using var batch = new NpgsqlBatch(connection);
+            foreach (var (command, _) in pending)
+            {
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (command, mustMatch) in pending)
+            {
+                if (mustMatch is not null && command.RecordsAffected == 0)
+                {
+                    throw new MemoryNotFoundException(mustMatch);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Queues a statement whose result nothing before the next flush reads; flushes when <see cref="RowsPerRoundTrip"/>
+        /// are queued. Statements that read results flush first, so the effects keep the order of the calls.
+        /// </summary>
+        /// <param name="command">The statement.</param>
+        /// <param name="cancellationToken">A token to cancel the operation.</param>
+        /// <param name="mustMatch">The memory whose row the statement must change (checked at the flush), or <see langword="null"/>.</param>
+        private async Task EnqueueAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken, string? mustMatch = null)
+        {
+            _pending.Add((command, mustMatch));
+            if (_pending.Count >= RowsPerRoundTrip)
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private NpgsqlBatchCommand Statement(string sql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(PostgresValues.Text("project", projectId));
+            return command;
         }
 
         private NpgsqlCommand Command(string sql)

@@ -97,7 +97,8 @@ internal static class PostgresValues
         }
     }
 
-    public static NpgsqlParameter TextArray(string name, IEnumerable<string> values) =>
+    /// <summary>A <c>text[]</c> parameter; <see langword="null"/> elements are SQL NULLs.</summary>
+    public static NpgsqlParameter TextArray(string name, IEnumerable<string?> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
 
     public static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -6,8 +6,9 @@ using Npgsql;
 namespace Engram.Postgres.Tests;
 
 /// <summary>
-/// PGlite (PostgreSQL 17 in WebAssembly, with pgvector 0.8) served over the wire protocol by npm
-/// <c>@electric-sql/pglite-socket</c>'s <c>pglite-server -e vector</c> on a free loopback port: the pgvector path.
+/// PGlite (PostgreSQL 17 in WebAssembly, with pgvector 0.8; npm <c>@electric-sql/pglite</c>) served over the wire
+/// protocol by <c>pglite/server.mjs</c> on a free loopback port: the pgvector path. The script cuts the client's bytes
+/// into whole protocol messages, so pipelined batches and large statements reach PGlite intact.
 /// It serves one connection at a time and shares one session between clients, so clients use
 /// <c>Maximum Pool Size=1;No Reset On Close=true;Search Path=public</c>. The npm packages are installed by
 /// <c>scripts/test.sh</c> (<c>npm ci</c> in <c>tests/Engram.Postgres.Tests/pglite</c>); missing, the tests fail.
@@ -36,7 +37,7 @@ public sealed class PgliteServer : IAsyncLifetime
         var script = FindServerScript();
         var port = PostgresServer.FreePort();
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { script, "-p", port.ToString(CultureInfo.InvariantCulture), "-h", "127.0.0.1", "-e", "vector" })
+        foreach (var argument in new[] { script, "--port", port.ToString(CultureInfo.InvariantCulture), "--host", "127.0.0.1" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -64,7 +65,7 @@ public sealed class PgliteServer : IAsyncLifetime
             {
                 if (_process.HasExited || waited.Elapsed > TimeSpan.FromSeconds(90))
                 {
-                    throw new InvalidOperationException($"pglite-server did not start: {ex.Message}\n{Output}", ex);
+                    throw new InvalidOperationException($"pglite/server.mjs did not start: {ex.Message}\n{Output}", ex);
                 }
 
                 await Task.Delay(250);
@@ -101,14 +102,14 @@ public sealed class PgliteServer : IAsyncLifetime
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var bin = Path.Combine(directory.FullName, "tests", "Engram.Postgres.Tests", "pglite", "node_modules", ".bin", "pglite-server");
-            if (File.Exists(bin))
+            var folder = Path.Combine(directory.FullName, "tests", "Engram.Postgres.Tests", "pglite");
+            if (File.Exists(Path.Combine(folder, "node_modules", "@electric-sql", "pglite", "package.json")))
             {
-                return bin;
+                return Path.Combine(folder, "server.mjs");
             }
         }
 
         throw new InvalidOperationException(
-            "npm @electric-sql/pglite-socket is not installed: run `npm ci` in tests/Engram.Postgres.Tests/pglite (scripts/test.sh does).");
+            "npm @electric-sql/pglite is not installed: run `npm ci` in tests/Engram.Postgres.Tests/pglite (scripts/test.sh does).");
     }
 }
