@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -102,6 +104,10 @@ public sealed partial class PostgresMemoryStore
             return true;
         }, cancellationToken);
     }
+
+    /// <summary>A parameter reference in statement text (<c>@name</c>).</summary>
+    [GeneratedRegex("@[a-z_]+")]
+    private static partial Regex ParameterName();
 
     private static EmbeddingModel? ValidateVectors(MemoryWriteBatch batch)
     {
@@ -210,7 +216,8 @@ public sealed partial class PostgresMemoryStore
     /// <summary>
     /// Writes one batch's parts on a connection inside the caller's transaction, in few round trips. Rows of one kind are
     /// one set-based statement over array parameters (<c>unnest</c>, at most <see cref="RowsPerRoundTrip"/> rows each) or,
-    /// for memory rows (whose columns <see cref="AddItem"/> and <see cref="AddEmbedding"/> bind), one statement per row.
+    /// for memory rows (whose columns <see cref="AddItem"/> and <see cref="AddEmbedding"/> bind), one multi-row
+    /// <c>INSERT … VALUES</c> per <see cref="RowsPerRoundTrip"/> inserted rows and one statement per updated row.
     /// Statements whose results nothing reads at once are queued and sent together as one <see cref="NpgsqlBatch"/> (at
     /// most <see cref="RowsPerRoundTrip"/> statements per round trip, run in order); a step that reads results (the
     /// not-found checks of updates and supersessions, unlinks, deletes, lexical removals) sends the queue first. So the
@@ -260,18 +267,36 @@ public sealed partial class PostgresMemoryStore
         }
 
         /// <summary>
-        /// Inserts the memories (one statement per row, <see cref="RowsPerRoundTrip"/> rows per round trip, in list order),
+        /// Inserts the memories (one multi-row statement per <see cref="RowsPerRoundTrip"/> rows, in list order),
         /// then creates the entities they mention (in order of first mention) and links them.
         /// </summary>
         public async Task InsertAsync(IReadOnlyList<MemoryRecord> records, CancellationToken cancellationToken)
         {
-            var sql = $"""
-                INSERT INTO memories (id, project_id, {ItemColumns}, embedding, embedder, dims)
-                VALUES (@id, @project, {ItemValues}, {EmbeddingValue}, @embedder, @dims);
-                """;
-            foreach (var record in records)
+            // One multi-row INSERT per chunk, its rows numbered in list order (they take their seq in that order): the
+            // keyword statistics trigger (schema migration 4) then runs once per chunk. Run once per row, its repeated
+            // updates of the same statistics rows within one transaction cost ~1.5 ms per row.
+            var row = $"(@id, @project, {ItemValues}, {EmbeddingValue}, @embedder, @dims)";
+            foreach (var chunk in records.Chunk(RowsPerRoundTrip))
             {
-                await EnqueueAsync(RowCommand(sql, record, embedding: true), cancellationToken).ConfigureAwait(false);
+                var values = new StringBuilder();
+                var statement = Statement(string.Empty);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    using var single = new NpgsqlCommand();
+                    AddItem(single, chunk[i]);
+                    AddEmbedding(single, chunk[i]);
+                    var suffix = string.Create(CultureInfo.InvariantCulture, $"_{i}");
+                    values.Append(i == 0 ? "\n" : ",\n").Append(ParameterName().Replace(row, m => m.Value == "@project" ? m.Value : m.Value + suffix));
+                    foreach (NpgsqlParameter parameter in single.Parameters)
+                    {
+                        var renamed = parameter.Clone();
+                        renamed.ParameterName = parameter.ParameterName + suffix;
+                        statement.Parameters.Add(renamed);
+                    }
+                }
+
+                statement.CommandText = $"INSERT INTO memories (id, project_id, {ItemColumns}, embedding, embedder, dims) VALUES{values};";
+                await EnqueueAsync(statement, cancellationToken).ConfigureAwait(false);
             }
 
             var links = new List<(string MemoryId, EntityMention Entity)>();
