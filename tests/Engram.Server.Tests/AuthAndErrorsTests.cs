@@ -24,6 +24,18 @@ public sealed class AuthAndErrorsTests(EngramServerFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task OverlongUri_Is414ProblemDetails_WithTheLimit_AndALongOneUnderTheLimitReachesTheRoute()
+    {
+        var client = factory.CreateAuthorizedClient();
+
+        var detail = await (await client.GetAsync($"/v1/memories/{new string('a', 9000)}/")).ErrorAsync(HttpStatusCode.RequestUriTooLong);
+        var underLimit = await (await client.GetAsync($"/v1/memories/{new string('a', 7000)}/")).ErrorAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("8192", detail, StringComparison.Ordinal);
+        Assert.Contains("UUID", underLimit, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ping_WithoutTrailingSlash_IsServed()
     {
         await (await factory.CreateAuthorizedClient().GetAsync("/v1/ping")).JsonAsync();

@@ -6,7 +6,7 @@ namespace Engram.Server;
 
 /// <summary>
 /// Maps failures to Mem0's status codes as ProblemDetails carrying Mem0's <c>detail</c> key: bad input (malformed JSON, a
-/// wrong type, a rule of the engine) → 400, unknown memory → 404, body too large → 413, a busy store → 503, anything else
+/// wrong type, a rule of the engine) → 400, unknown memory → 404, body too large → 413, URI too long → 414, a busy store → 503, anything else
 /// → a generic 500. Exception text reaches the client only for Engram's own validation and not-found errors, whose messages
 /// are written for the caller; never for unexpected failures.
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class Mem0ExceptionHandler(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, detail) = Map(exception, httpContext, options.Value.MaxRequestBodyBytes);
+        var (status, detail) = Map(exception, httpContext, options.Value);
         if (status == StatusCodes.Status500InternalServerError)
         {
             Log.UnhandledRequestFailure(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
@@ -41,10 +41,12 @@ internal sealed class Mem0ExceptionHandler(
         });
     }
 
-    internal static (int Status, string Detail) Map(Exception exception, HttpContext httpContext, long maxBodyBytes) => exception switch
+    internal static (int Status, string Detail) Map(Exception exception, HttpContext httpContext, EngramServerOptions limits) => exception switch
     {
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            (StatusCodes.Status413PayloadTooLarge, $"The request body is too large; the limit is {maxBodyBytes} bytes."),
+            (StatusCodes.Status413PayloadTooLarge, $"The request body is too large; the limit is {limits.MaxRequestBodyBytes} bytes."),
+        BadHttpRequestException { StatusCode: StatusCodes.Status414UriTooLong } =>
+            (StatusCodes.Status414UriTooLong, $"The request URI is too long; the limit is {limits.MaxRequestTargetBytes} bytes for the path and query string."),
         BadHttpRequestException { InnerException: JsonException json } => (StatusCodes.Status400BadRequest, JsonDetail(json)),
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
             (StatusCodes.Status415UnsupportedMediaType, "Send the request body as JSON with 'Content-Type: application/json'."),

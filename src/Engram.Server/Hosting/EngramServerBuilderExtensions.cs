@@ -83,9 +83,13 @@ public static class EngramServerBuilderExtensions
         services.TryAddSingleton(new ServerConsole(Console.Out));
         services.AddHostedService<TenancyBootstrapper>();
 
-        // Limits: request body size (Kestrel, plus a Content-Length check for every server) and per-key rate limiting.
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<EngramServerOptions>>(
-            (kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBodyBytes);
+        // Limits: request body size (Kestrel, plus a Content-Length check for every server), request target length (checked
+        // by the application, so that the refusal is a ProblemDetails) and per-key rate limiting.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<EngramServerOptions>>((kestrel, options) =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestLineSize = EngramServerOptions.KestrelRequestLineBytes;
+        });
         services.TryAddSingleton<ApiKeyRateLimiter>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<ApiKeyRateLimiter>((options, limiter) => limiter.Configure(options));
@@ -158,6 +162,21 @@ public static class EngramServerBuilderExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseRouteTelemetry();
         app.UseExceptionHandler();
+        var maxTarget = app.Services.GetRequiredService<IOptions<EngramServerOptions>>().Value.MaxRequestTargetBytes;
+        app.Use((context, next) =>
+        {
+            // The target as sent; a host that does not report it (the in-memory test server) is measured by the decoded parts.
+            var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+            var length = string.IsNullOrEmpty(target)
+                ? (context.Request.PathBase + context.Request.Path).ToUriComponent().Length + (context.Request.QueryString.Value?.Length ?? 0)
+                : target.Length;
+            if (length > maxTarget)
+            {
+                throw new Microsoft.AspNetCore.Http.BadHttpRequestException("Request target too long.", StatusCodes.Status414UriTooLong);
+            }
+
+            return next(context);
+        });
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseRouteCapture();

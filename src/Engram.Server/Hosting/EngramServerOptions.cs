@@ -39,6 +39,21 @@ public sealed class EngramServerOptions
     [Range(1024, 1L << 30)]
     public long MaxRequestBodyBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// Gets or sets the longest request target accepted (path and query string as sent, percent-encoded), in bytes;
+    /// longer requests get 414 as ProblemDetails. Kestrel itself accepts request lines up to
+    /// <see cref="KestrelRequestLineBytes"/> so that the application, not Kestrel's empty answer, refuses them.
+    /// </summary>
+    /// <value>Defaults to 8 KiB, Kestrel's own default request-line limit.</value>
+    [Range(256, KestrelRequestLineBytes - 1024)]
+    public int MaxRequestTargetBytes { get; set; } = 8 * 1024;
+
+    /// <summary>
+    /// The request-line limit given to Kestrel (1 MiB, the default <see cref="MaxRequestBodyBytes"/>): a longer line is
+    /// still refused by Kestrel itself, with 414 and an empty body, before the application sees it.
+    /// </summary>
+    public const int KestrelRequestLineBytes = 1 << 20;
+
     /// <summary>Gets or sets how many requests one API key may make per <see cref="RateLimitWindowSeconds"/>; 0 turns rate limiting off.</summary>
     /// <value>Defaults to 6000 (100 per second on average).</value>
     [Range(0, int.MaxValue)]
