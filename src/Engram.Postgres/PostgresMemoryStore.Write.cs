@@ -275,24 +275,19 @@ public sealed partial class PostgresMemoryStore
             // One multi-row INSERT per chunk, its rows numbered in list order (they take their seq in that order): the
             // keyword statistics trigger (schema migration 4) then runs once per chunk. Run once per row, its repeated
             // updates of the same statistics rows within one transaction cost ~1.5 ms per row.
-            var row = $"(@id, @project, {ItemValues}, {EmbeddingValue}, @embedder, @dims)";
+            // The row's parameter names (all but @project) end with a marker, replaced by the row's number.
+            const string Marker = "_#";
+            var row = ParameterName().Replace(
+                $"(@id, @project, {ItemValues}, {EmbeddingValue}, @embedder, @dims)", m => m.Value == "@project" ? m.Value : m.Value + Marker);
             foreach (var chunk in records.Chunk(RowsPerRoundTrip))
             {
                 var values = new StringBuilder();
                 var statement = Statement(string.Empty);
                 for (var i = 0; i < chunk.Length; i++)
                 {
-                    using var single = new NpgsqlCommand();
-                    AddItem(single, chunk[i]);
-                    AddEmbedding(single, chunk[i]);
                     var suffix = string.Create(CultureInfo.InvariantCulture, $"_{i}");
-                    values.Append(i == 0 ? "\n" : ",\n").Append(ParameterName().Replace(row, m => m.Value == "@project" ? m.Value : m.Value + suffix));
-                    foreach (NpgsqlParameter parameter in single.Parameters)
-                    {
-                        var renamed = parameter.Clone();
-                        renamed.ParameterName = parameter.ParameterName + suffix;
-                        statement.Parameters.Add(renamed);
-                    }
+                    values.Append(i == 0 ? "\n" : ",\n").Append(row.Replace(Marker, suffix, StringComparison.Ordinal));
+                    AddRow(statement, chunk[i], embedding: true, suffix);
                 }
 
                 statement.CommandText = $"INSERT INTO memories (id, project_id, {ItemColumns}, embedding, embedder, dims) VALUES{values};";
@@ -652,20 +647,30 @@ public sealed partial class PostgresMemoryStore
         /// <summary>One row's statement for an <see cref="NpgsqlBatch"/>, its parameters built by <see cref="AddItem"/> (and <see cref="AddEmbedding"/>).</summary>
         private NpgsqlBatchCommand RowCommand(string sql, MemoryRecord record, bool embedding)
         {
-            using var row = Command(sql);
+            var command = Statement(sql);
+            AddRow(command, record, embedding, suffix: string.Empty);
+            return command;
+        }
+
+        /// <summary>
+        /// Adds one memory row's parameters (<see cref="AddItem"/>, and <see cref="AddEmbedding"/> when
+        /// <paramref name="embedding"/>) to a batch statement, each name followed by <paramref name="suffix"/>.
+        /// </summary>
+        private void AddRow(NpgsqlBatchCommand statement, MemoryRecord record, bool embedding, string suffix)
+        {
+            using var row = new NpgsqlCommand();
             AddItem(row, record);
             if (embedding)
             {
                 AddEmbedding(row, record);
             }
 
-            var command = new NpgsqlBatchCommand(sql);
-            for (var i = 0; i < row.Parameters.Count; i++)
+            foreach (NpgsqlParameter parameter in row.Parameters)
             {
-                command.Parameters.Add(row.Parameters[i].Clone());
+                var copy = parameter.Clone();
+                copy.ParameterName = parameter.ParameterName + suffix;
+                statement.Parameters.Add(copy);
             }
-
-            return command;
         }
 
         /// <summary>

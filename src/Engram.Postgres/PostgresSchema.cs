@@ -260,7 +260,7 @@ internal static class PostgresSchema
         // real[] costs the server a conversion per element and Npgsql a parse per element: reading the 1,000 vectors
         // of 512 dimensions of one user took ~25 ms in the server alone, against ~1 ms for the same bytes. pgvector
         // databases (a vector column) are left as they are.
-        """
+        $$$"""
         DO $$
         BEGIN
             IF EXISTS (SELECT 1 FROM information_schema.columns
@@ -271,7 +271,7 @@ internal static class PostgresSchema
                 WHERE embedding IS NOT NULL;
                 ALTER TABLE memories DROP COLUMN embedding;
                 ALTER TABLE memories RENAME COLUMN embedding_float4 TO embedding;
-                UPDATE meta SET value = 'float4-bytea' WHERE key = 'vector_mode';
+                UPDATE meta SET value = '{{{FallbackVectorMode}}}' WHERE key = 'vector_mode';
             END IF;
         END
         $$;

@@ -68,25 +68,17 @@ internal static class PostgresValues
     public static byte[] EncodeFloat4(ReadOnlySpan<float> values)
     {
         var bytes = new byte[values.Length * sizeof(float)];
-        var source = MemoryMarshal.Cast<float, int>(values);
-        var target = MemoryMarshal.Cast<byte, int>(bytes.AsSpan());
-        if (BitConverter.IsLittleEndian)
-        {
-            BinaryPrimitives.ReverseEndianness(source, target);
-        }
-        else
-        {
-            source.CopyTo(target);
-        }
-
+        ToNetworkOrder(MemoryMarshal.Cast<float, int>(values), MemoryMarshal.Cast<byte, int>(bytes.AsSpan()));
         return bytes;
     }
 
     /// <summary>Decodes <see cref="EncodeFloat4"/>'s layout into <paramref name="destination"/> (length = bytes / 4).</summary>
-    public static void DecodeFloat4(ReadOnlySpan<byte> bytes, Span<float> destination)
+    public static void DecodeFloat4(ReadOnlySpan<byte> bytes, Span<float> destination) =>
+        ToNetworkOrder(MemoryMarshal.Cast<byte, int>(bytes), MemoryMarshal.Cast<float, int>(destination));
+
+    /// <summary>Copies 32-bit words between native and network (big-endian) order; the swap is its own inverse.</summary>
+    private static void ToNetworkOrder(ReadOnlySpan<int> source, Span<int> target)
     {
-        var source = MemoryMarshal.Cast<byte, int>(bytes);
-        var target = MemoryMarshal.Cast<float, int>(destination);
         if (BitConverter.IsLittleEndian)
         {
             BinaryPrimitives.ReverseEndianness(source, target);

@@ -10,8 +10,6 @@ namespace Engram.Postgres.Tests;
 [Collection(PostgresServerGroup.Name)]
 public sealed class KeywordStatisticsTests(PostgresDatabase database)
 {
-    private static readonly DateTimeOffset T0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
     private const string Recount = """
         SELECT coalesce(string_agg(format('%s/%s=%s', project_id, lexeme, df), ' ' ORDER BY project_id, lexeme), '') FROM (
             SELECT m.project_id, l.lexeme, count(*) AS df
@@ -61,7 +59,7 @@ public sealed class KeywordStatisticsTests(PostgresDatabase database)
         await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", LexicalRemovals = [new LexicalRemoval("c", ["plum", "pie"], ["cherry", "pie"])] });
         await AssertConsistentAsync("a lexical removal");
 
-        await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", Supersessions = [new MemorySupersession("a", "c", T0)] });
+        await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", Supersessions = [new MemorySupersession("a", "c", TestRecords.T0)] });
         await AssertConsistentAsync("a supersession (no lexical change)");
 
         await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", Deletes = ["a"] });
@@ -118,28 +116,10 @@ public sealed class KeywordStatisticsTests(PostgresDatabase database)
     private static MemoryWriteBatch Batch(string project, (string Id, string Text)[]? inserts = null, (string Id, string Text)[]? updates = null) => new()
     {
         ProjectId = project,
-        Inserts = [.. (inserts ?? []).Select(Record)],
-        Updates = [.. (updates ?? []).Select(Record)],
+        Inserts = [.. (inserts ?? []).Select(m => TestRecords.Memory(m.Id, m.Text))],
+        Updates = [.. (updates ?? []).Select(m => TestRecords.Memory(m.Id, m.Text))],
     };
 
-    private static MemoryRecord Record((string Id, string Text) memory) => new()
-    {
-        Item = new MemoryItem
-        {
-            Id = memory.Id,
-            Memory = memory.Text,
-            Hash = memory.Id,
-            Scope = MemoryScope.ForUser("alice"),
-            CreatedAt = T0,
-            UpdatedAt = T0,
-            ObservedAt = T0,
-        },
-        LexicalText = memory.Text,
-    };
-
-    private static async Task<string?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync() as string;
-    }
+    private static async Task<string?> ScalarAsync(NpgsqlConnection connection, string sql) =>
+        await TestRecords.ScalarAsync(connection, sql) as string;
 }

@@ -10,7 +10,6 @@ namespace Engram.Postgres.Tests;
 [Collection(PostgresServerGroup.Name)]
 public sealed class VectorStorageMigrationTests(PostgresDatabase database)
 {
-    private static readonly DateTimeOffset T0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly EmbeddingModel Model = new("migration-embedder", 3);
 
     [Fact]
@@ -20,16 +19,16 @@ public sealed class VectorStorageMigrationTests(PostgresDatabase database)
         await using (var store = new PostgresMemoryStore(new PostgresStoreOptions { ConnectionString = connectionString }))
         {
             await store.InitializeAsync();
-            await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", Inserts = [Record("m1", "one", [0.6f, 0.8f, 0f])] });
+            await store.WriteAsync(new MemoryWriteBatch { ProjectId = "p", Inserts = [TestRecords.Memory("m1", "one", [0.6f, 0.8f, 0f], Model)] });
         }
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        Assert.Equal("bytea", await ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'memories' AND column_name = 'embedding';"));
-        Assert.Equal("float4-bytea", await ScalarAsync(connection, "SELECT value FROM meta WHERE key = 'vector_mode';"));
+        Assert.Equal("bytea", await TestRecords.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'memories' AND column_name = 'embedding';"));
+        Assert.Equal("float4-bytea", await TestRecords.ScalarAsync(connection, "SELECT value FROM meta WHERE key = 'vector_mode';"));
 
         // float4send's layout: 0.6f is 0x3F19999A, big-endian.
-        var bytes = (byte[])(await ScalarAsync(connection, "SELECT embedding FROM memories WHERE id = 'm1';"))!;
+        var bytes = (byte[])(await TestRecords.ScalarAsync(connection, "SELECT embedding FROM memories WHERE id = 'm1';"))!;
         Assert.Equal(12, bytes.Length);
         Assert.Equal(new byte[] { 0x3F, 0x19, 0x99, 0x9A }, bytes[..4]);
     }
@@ -45,7 +44,7 @@ public sealed class VectorStorageMigrationTests(PostgresDatabase database)
             await store.WriteAsync(new MemoryWriteBatch
             {
                 ProjectId = "p",
-                Inserts = [Record("m1", "first memory", first), Record("m2", "second memory", second), Record("m3", "no vector", null)],
+                Inserts = [TestRecords.Memory("m1", "first memory", first, Model), TestRecords.Memory("m2", "second memory", second, Model), TestRecords.Memory("m3", "no vector", null, Model)],
             });
         }
 
@@ -93,38 +92,15 @@ public sealed class VectorStorageMigrationTests(PostgresDatabase database)
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
-            Assert.Equal("bytea", await ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'memories' AND column_name = 'embedding';"));
-            Assert.Equal("float4-bytea", await ScalarAsync(connection, "SELECT value FROM meta WHERE key = 'vector_mode';"));
-            Assert.Equal(4, Convert.ToInt32(await ScalarAsync(connection, "SELECT max(version) FROM engram_schema_version;"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal("bytea", await TestRecords.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'memories' AND column_name = 'embedding';"));
+            Assert.Equal("float4-bytea", await TestRecords.ScalarAsync(connection, "SELECT value FROM meta WHERE key = 'vector_mode';"));
+            Assert.Equal(4, Convert.ToInt32(await TestRecords.ScalarAsync(connection, "SELECT max(version) FROM engram_schema_version;"), System.Globalization.CultureInfo.InvariantCulture));
         }
     }
-
-    private static MemoryRecord Record(string id, string text, float[]? vector) => new()
-    {
-        Item = new MemoryItem
-        {
-            Id = id,
-            Memory = text,
-            Hash = id,
-            Scope = MemoryScope.ForUser("alice"),
-            CreatedAt = T0,
-            UpdatedAt = T0,
-            ObservedAt = T0,
-        },
-        LexicalText = text,
-        Embedding = vector ?? ReadOnlyMemory<float>.Empty,
-        EmbeddingModel = vector is null ? null : Model,
-    };
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
     }
 }
