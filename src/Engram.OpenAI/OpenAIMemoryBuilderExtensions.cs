@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Engram;
+using Engram.Onnx;
 using Engram.OpenAI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -17,13 +18,18 @@ public static class OpenAIMemoryBuilderExtensions
     /// <summary>The configuration section of the embedder.</summary>
     public const string EmbedderSection = "Engram:Embedder";
 
+    /// <summary>The configuration section of the shipped neural embedder's options (<see cref="OnnxEmbeddingOptions"/>).</summary>
+    public const string OnnxSection = "Engram:Embedder:Onnx";
+
     /// <summary>
     /// Reads <c>Engram:Llm:Provider|BaseUrl|Model|ApiKey|…</c> and <c>Engram:Embedder:Provider|BaseUrl|Model|ApiKey|Dimensions|…</c>
     /// (environment <c>Engram__Llm__BaseUrl</c>, appsettings or command line). A configured language model replaces the
     /// offline extractor with <see cref="LlmFactExtractor"/> over an <see cref="OpenAICompatibleChatClient"/>, registers an <see cref="LlmReranker"/>
     /// and, unless <c>Engram:Llm:ExtractRelations</c> is <see langword="false"/>, the <see cref="LlmRelationExtractor"/> of graph memory; a configured
-    /// embedder replaces the offline hashing embedder with an <see cref="OpenAICompatibleEmbeddingGenerator"/>. With
-    /// neither section, the offline defaults stay.
+    /// embedder replaces the shipped neural embedder with an <see cref="OpenAICompatibleEmbeddingGenerator"/>;
+    /// <c>Engram:Embedder:Provider=hashing</c> selects the <see cref="HashingEmbeddingGenerator"/>, and
+    /// <c>Engram:Embedder:Onnx:…</c> tunes the neural one (<see cref="OnnxEmbeddingOptions"/>). With neither section, the
+    /// offline defaults stay.
     /// </summary>
     /// <param name="builder">The Engram builder.</param>
     /// <param name="configuration">The configuration root.</param>
@@ -58,6 +64,17 @@ public static class OpenAIMemoryBuilderExtensions
         {
             services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new OpenAICompatibleEmbeddingGenerator(embedder, sp.GetService<TimeProvider>()));
+        }
+        else if (embedder.IsHashing)
+        {
+            services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
+        }
+        else if (configuration.GetSection(OnnxSection) is { } onnx && onnx.Exists())
+        {
+            var onnxOptions = onnx.Get<OnnxEmbeddingOptions>() ?? new OnnxEmbeddingOptions();
+            services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new OnnxEmbeddingGenerator(onnxOptions));
         }
 
         return builder;

@@ -50,5 +50,5 @@ public class ProviderOptions
     public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>Gets a value indicating whether an OpenAI-compatible provider is configured.</summary>
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(Provider) && !string.Equals(Provider, "offline", StringComparison.OrdinalIgnoreCase);
+    public virtual bool IsConfigured => !string.IsNullOrWhiteSpace(Provider) && !string.Equals(Provider, "offline", StringComparison.OrdinalIgnoreCase);
 }

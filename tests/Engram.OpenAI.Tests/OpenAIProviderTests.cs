@@ -82,7 +82,43 @@ public sealed class OpenAIProviderTests
             .WithConfiguredProviders(new ConfigurationBuilder().Build());
         using var provider = services.BuildServiceProvider();
         Assert.IsType<RuleBasedFactExtractor>(provider.GetRequiredService<IFactExtractor>());
-        Assert.IsType<HashingEmbeddingGenerator>(provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.IsType<Engram.Onnx.OnnxEmbeddingGenerator>(provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+    }
+
+    [Theory]
+    [InlineData("hashing", typeof(HashingEmbeddingGenerator))]
+    [InlineData("HASHING", typeof(HashingEmbeddingGenerator))]
+    [InlineData("onnx", typeof(Engram.Onnx.OnnxEmbeddingGenerator))]
+    [InlineData("offline", typeof(Engram.Onnx.OnnxEmbeddingGenerator))]
+    public void WithConfiguredProviders_OfflineEmbedderByName(string provider, Type expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Engram:Embedder:Provider"] = provider,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddEngram().WithSqliteStore(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "e.db")).WithConfiguredProviders(configuration);
+        using var serviceProvider = services.BuildServiceProvider();
+        Assert.IsType(expected, serviceProvider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+    }
+
+    [Fact]
+    public async Task WithConfiguredProviders_OnnxSection_TunesTheNeuralEmbedder()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Engram:Embedder:Onnx:QueryPrefix"] = "",
+            ["Engram:Embedder:Onnx:LongText"] = "ChunkMean",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddEngram().WithSqliteStore(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "e.db")).WithConfiguredProviders(configuration);
+        using var serviceProvider = services.BuildServiceProvider();
+        var generator = Assert.IsType<Engram.Onnx.OnnxEmbeddingGenerator>(serviceProvider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+
+        // No query prefix: a query and a document of the same text are the same vector.
+        var query = await generator.GenerateAsync(["where does Ana live?"], EmbeddingPurpose.ForQuery());
+        var document = await generator.GenerateAsync(["where does Ana live?"]);
+        Assert.Equal(document[0].Vector.ToArray(), query[0].Vector.ToArray());
     }
 
     [Fact]
@@ -91,6 +127,7 @@ public sealed class OpenAIProviderTests
         var directory = Path.Combine(Path.GetTempPath(), "engram-llm-" + Guid.NewGuid().ToString("N"));
         var offline = new ServiceCollection();
         offline.AddEngram().WithSqliteStore(Path.Combine(directory, "engram.db"));
+        offline.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new HashingEmbeddingGenerator());
         await using (var provider = offline.BuildServiceProvider())
         {
             await provider.GetRequiredService<IMemory>().AddAsync(new AddMemoriesRequest { Messages = [MemoryMessage.User("x")], Scope = MemoryScope.ForUser("ana"), Infer = false });

@@ -12,7 +12,7 @@ public sealed class EmbeddingMismatchException : MemoryStoreException
     /// <param name="embedder">The embedder id in use now.</param>
     /// <param name="dimensions">The dimension in use now.</param>
     public EmbeddingMismatchException(string storedEmbedder, int storedDimensions, string embedder, int dimensions)
-        : base($"The store holds vectors from embedder '{storedEmbedder}' with {storedDimensions} dimensions, but the configured embedder is '{embedder}' with {dimensions} dimensions. Use the original embedder, or start a new data directory.")
+        : base($"The store holds vectors from embedder '{storedEmbedder}' with {storedDimensions} dimensions, but the configured embedder is '{embedder}' with {dimensions} dimensions. Use the original embedder, or run `engram reindex` to re-embed every memory with the configured one.")
     {
         StoredEmbedder = storedEmbedder;
         StoredDimensions = storedDimensions;

@@ -261,8 +261,8 @@ internal sealed class BenchRunner
 
         // The store's vector search alone, with the vectors computed beforehand: what the bandwidth bound applies to.
         var metadata = embedder.GetService<EmbeddingGeneratorMetadata>();
-        var userVectors = await embedder.GenerateAsync(userQueries.Select(q => q.Text), cancellationToken: cancellationToken);
-        var projectVectors = await embedder.GenerateAsync(projectQueries, cancellationToken: cancellationToken);
+        var userVectors = await embedder.GenerateAsync(userQueries.Select(q => q.Text), EmbeddingPurpose.ForQuery(), cancellationToken);
+        var projectVectors = await embedder.GenerateAsync(projectQueries, EmbeddingPurpose.ForQuery(), cancellationToken);
         var dimensions = userVectors[0].Vector.Length;
         var model = new EmbeddingModel(
             metadata is null ? embedder.GetType().Name : $"{metadata.ProviderName}/{metadata.DefaultModelId}", dimensions);

@@ -1,4 +1,5 @@
 using Engram;
+using Engram.Onnx;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ public static class EngramServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IMemory"/> (a singleton <see cref="MemoryEngine"/>) with the offline defaults: the
-    /// <see cref="HashingEmbeddingGenerator"/>, the <see cref="RuleBasedFactExtractor"/> and the
+    /// <see cref="OnnxEmbeddingGenerator"/> (the shipped snowflake-arctic-embed-xs; ONNX Runtime loads only when it is
+    /// resolved, so an application that registers another embedder never loads it), the <see cref="RuleBasedFactExtractor"/> and the
     /// <see cref="RuleBasedRelationExtractor"/>, unless the application registered its own
     /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, <see cref="IFactExtractor"/> or <see cref="IRelationExtractor"/>.
     /// A store must be chosen with a <c>With…Store</c> extension such as <c>WithSqliteStore</c>.
@@ -32,7 +34,7 @@ public static class EngramServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new OnnxEmbeddingGenerator());
         services.TryAddSingleton<IFactExtractor>(_ => new RuleBasedFactExtractor());
         services.TryAddSingleton<IRelationExtractor>(_ => new RuleBasedRelationExtractor());
         services.TryAddSingleton(sp => new MemoryEngine(

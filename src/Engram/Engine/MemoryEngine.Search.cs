@@ -351,7 +351,7 @@ public sealed partial class MemoryEngine
 
     private async Task<IReadOnlyList<ScoredMemoryId>> SearchVectorsAsync(IMemoryStore store, MemoryQuery query, string text, int pool, CancellationToken cancellationToken)
     {
-        var (vectors, model) = await _core.EmbedAsync([text], cancellationToken).ConfigureAwait(false);
+        var (vectors, model) = await _core.EmbedAsync([text], cancellationToken, query: true).ConfigureAwait(false);
         return await store.SearchVectorsAsync(query, vectors[0], model, pool, cancellationToken).ConfigureAwait(false);
     }
 }

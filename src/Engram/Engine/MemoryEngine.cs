@@ -189,10 +189,13 @@ public sealed partial class MemoryEngine : IMemory
             return Store;
         }
 
-        /// <summary>Embeds texts and L2-normalises the vectors so that a dot product is the cosine similarity.</summary>
-        public async Task<(float[][] Vectors, EmbeddingModel Model)> EmbedAsync(List<string> texts, CancellationToken cancellationToken)
+        /// <summary>
+        /// Embeds texts and L2-normalises the vectors so that a dot product is the cosine similarity. Documents unless
+        /// <paramref name="query"/> (<see cref="EmbeddingPurpose"/>).
+        /// </summary>
+        public async Task<(float[][] Vectors, EmbeddingModel Model)> EmbedAsync(List<string> texts, CancellationToken cancellationToken, bool query = false)
         {
-            var generated = await Embedder.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var generated = await Embedder.GenerateAsync(texts, query ? EmbeddingPurpose.ForQuery() : null, cancellationToken).ConfigureAwait(false);
             if (generated.Count != texts.Count)
             {
                 throw new EngramException($"The embedder returned {generated.Count} vectors for {texts.Count} texts.");
