@@ -167,6 +167,10 @@ public sealed class RetrievalOptions
     [Range(0.0, 100.0)]
     public double VectorWeight { get; set; } = 0.5;
 
+    /// <summary>Gets or sets how a cosine similarity becomes the vector signal's value in <see cref="FusionMethod.Weighted"/>.</summary>
+    /// <value>Defaults to <see cref="VectorNormalization.MinMax"/>.</value>
+    public VectorNormalization VectorNormalization { get; set; } = VectorNormalization.MinMax;
+
     /// <summary>Gets or sets the weight of the BM25 signal.</summary>
     /// <value>Defaults to 1.0.</value>
     [Range(0.0, 100.0)]

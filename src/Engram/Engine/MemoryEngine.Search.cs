@@ -346,7 +346,9 @@ public sealed partial class MemoryEngine
             anySpeaker,
             anyTime,
             candidates.Values.Max(c => c.Feedback) ?? 0,
-            candidates.Values.Any(c => c.Graph is > 0));
+            candidates.Values.Any(c => c.Graph is > 0),
+            candidates.Values.Min(c => c.Vector) ?? 0,
+            candidates.Values.Max(c => c.Vector) ?? 1);
     }
 
     private async Task<IReadOnlyList<ScoredMemoryId>> SearchVectorsAsync(IMemoryStore store, MemoryQuery query, string text, int pool, CancellationToken cancellationToken)

@@ -66,7 +66,7 @@ internal sealed class SearchFusion(RetrievalOptions options)
 
     private FusedScore FuseWeighted(CandidateSignals c, FusionContext context)
     {
-        var vector = Math.Clamp(c.Vector ?? 0.0, 0.0, 1.0);
+        var vector = VectorValue(c.Vector, context);
         var keyword = context.MaxBm25 > 0 && c.Bm25 is { } b ? b / context.MaxBm25 : 0.0;
         var entity = c.Entity ?? 0.0;
 
@@ -121,6 +121,27 @@ internal sealed class SearchFusion(RetrievalOptions options)
             weights += weight;
             signals.Add(new SignalContribution { Name = name, RawValue = rawValue, Value = value, Weight = weight, Contribution = weight * value, Rank = rank });
         }
+    }
+
+    /// <summary>
+    /// The vector signal's value in [0, 1]: the cosine itself (<see cref="VectorNormalization.Cosine"/>), or its place
+    /// between the lowest and the highest cosine of the query's vector candidates (<see cref="VectorNormalization.MinMax"/>;
+    /// 0 for a memory outside them).
+    /// </summary>
+    private double VectorValue(double? cosine, FusionContext context)
+    {
+        if (cosine is not { } value)
+        {
+            return 0.0;
+        }
+
+        if (options.VectorNormalization == VectorNormalization.Cosine)
+        {
+            return Math.Clamp(value, 0.0, 1.0);
+        }
+
+        var range = context.MaxVector - context.MinVector;
+        return range > 1e-9 ? Math.Clamp((value - context.MinVector) / range, 0.0, 1.0) : 1.0;
     }
 
     private FusedScore FuseRrf(CandidateSignals c, FusionContext context)
@@ -210,7 +231,19 @@ internal sealed class SearchFusion(RetrievalOptions options)
 /// <param name="AnyTime">Whether any candidate was observed within a date range of the query.</param>
 /// <param name="MaxFeedback">The best raw BM25 score of the feedback expansion terms (0 when none).</param>
 /// <param name="AnyGraph">Whether any candidate has a graph score.</param>
-internal readonly record struct FusionContext(double MaxBm25, bool AnyBm25, bool AnyEntity, int TermCount, bool AnySpeaker = false, bool AnyTime = false, double MaxFeedback = 0, bool AnyGraph = false);
+/// <param name="MinVector">The lowest cosine among the vector candidates.</param>
+/// <param name="MaxVector">The highest cosine among the vector candidates.</param>
+internal readonly record struct FusionContext(
+    double MaxBm25,
+    bool AnyBm25,
+    bool AnyEntity,
+    int TermCount,
+    bool AnySpeaker = false,
+    bool AnyTime = false,
+    double MaxFeedback = 0,
+    bool AnyGraph = false,
+    double MinVector = 0,
+    double MaxVector = 1);
 
 /// <summary>A fused score in [0, 1], the raw sum before normalisation, and each signal's share.</summary>
 internal readonly record struct FusedScore(double Score, double Raw, IReadOnlyList<SignalContribution> Signals);
