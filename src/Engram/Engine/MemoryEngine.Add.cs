@@ -287,12 +287,14 @@ public sealed partial class MemoryEngine
             return [];
         }
 
-        var (vectors, model) = await _core.EmbedAsync(facts.Select(f => f.Text).ToList(), cancellationToken).ConfigureAwait(false);
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < conversation.Count; i++)
         {
             position[conversation[i].Id] = i;
         }
+
+        var embedded = facts.Select(f => EmbeddingText(f.Text, f.ActorId ?? conversation[position[f.SourceMessageIds[0]]].Name)).ToList();
+        var (vectors, model) = await _core.EmbedAsync(embedded, cancellationToken).ConfigureAwait(false);
 
         var speakers = conversation.Select(m => m.Name).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var window = _core.Options.Retrieval.LexicalContextMessages;
@@ -328,6 +330,16 @@ public sealed partial class MemoryEngine
 
         return records;
     }
+
+    /// <summary>
+    /// The text a memory's vector is made from: its text, preceded by <c>"{speaker}: "</c> when
+    /// <see cref="RetrievalOptions.EmbedSpeaker"/> is on, the memory has a speaker and the text does not name them already
+    /// ("Hey Mel! How have you been?" said by Caroline is embedded as "Caroline: Hey Mel! …").
+    /// </summary>
+    private string EmbeddingText(string text, string? speaker) =>
+        !_core.Options.Retrieval.EmbedSpeaker || string.IsNullOrWhiteSpace(speaker) || text.Contains(speaker, StringComparison.OrdinalIgnoreCase)
+            ? text
+            : string.Concat(speaker, ": ", text);
 
     /// <summary>
     /// Adds what retrieval needs to a memory: the lexical text (with the speaker's name when

@@ -203,7 +203,7 @@ public sealed partial class MemoryEngine
             var stale = records.Select((r, i) => (r, i)).Where(p => p.r.Embedding.IsEmpty || p.r.EmbeddingModel != engineModel).ToList();
             if (stale.Count > 0)
             {
-                var (vectors, model) = await _core.EmbedAsync(stale.Select(p => p.r.Item.Memory).ToList(), cancellationToken).ConfigureAwait(false);
+                var (vectors, model) = await _core.EmbedAsync(stale.Select(p => EmbeddingText(p.r.Item.Memory, p.r.Item.ActorId)).ToList(), cancellationToken).ConfigureAwait(false);
                 for (var k = 0; k < stale.Count; k++)
                 {
                     records[stale[k].i] = stale[k].r with { Embedding = vectors[k], EmbeddingModel = model };
@@ -241,7 +241,7 @@ public sealed partial class MemoryEngine
 
         foreach (var chunk in items.Chunk(ImportBatchSize))
         {
-            var (vectors, model) = await _core.EmbedAsync(chunk.Select(i => i.Memory).ToList(), cancellationToken).ConfigureAwait(false);
+            var (vectors, model) = await _core.EmbedAsync(chunk.Select(i => EmbeddingText(i.Memory, i.ActorId)).ToList(), cancellationToken).ConfigureAwait(false);
             var records = chunk.Select((item, i) => CreateRecord(item, vectors[i], model, [])).ToList();
             var history = chunk.Select(item => new MemoryHistoryEntry
             {

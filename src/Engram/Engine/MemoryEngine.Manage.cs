@@ -104,7 +104,7 @@ public sealed partial class MemoryEngine
         MemoryRecord record;
         if (request.Text is not null && request.Text != existing.Memory)
         {
-            var (vectors, model) = await _core.EmbedAsync([text], cancellationToken).ConfigureAwait(false);
+            var (vectors, model) = await _core.EmbedAsync([EmbeddingText(text, updated.ActorId)], cancellationToken).ConfigureAwait(false);
             record = CreateRecord(updated, vectors[0], model, updated.ActorId is null ? [] : [updated.ActorId]);
         }
         else
