@@ -62,7 +62,10 @@ internal sealed class EmbeddingCache : IDisposable
             connection.Open();
             using (var setup = connection.CreateCommand())
             {
+                // 64 KiB pages (a no-op for an existing file): a 512-dimension row is ~2.1 KB, and 4 KiB pages hold one row
+                // each, twice the file's size.
                 setup.CommandText = """
+                    PRAGMA page_size = 65536;
                     PRAGMA journal_mode = WAL;
                     PRAGMA synchronous = NORMAL;
                     CREATE TABLE IF NOT EXISTS embeddings (
@@ -70,7 +73,7 @@ internal sealed class EmbeddingCache : IDisposable
                         embedder TEXT NOT NULL,
                         purpose TEXT NOT NULL,
                         vector BLOB NOT NULL
-                    ) WITHOUT ROWID;
+                    );
                     """;
                 setup.ExecuteNonQuery();
                 setup.CommandText = "PRAGMA user_version";
