@@ -47,10 +47,12 @@ internal static class EvalCommand
         };
         var topK = OptionParsers.Int("--top-k", "Results per search (1..1000).", 50);
         topK.Aliases.Add("-k");
+        var embeddingCache = CreateEmbeddingCacheOption();
         locomo.Options.Add(mode);
         locomo.Options.Add(corrections);
         locomo.Options.Add(topK);
         locomo.Options.Add(dump);
+        locomo.Options.Add(embeddingCache);
         locomo.SetAction(async (parseResult, cancellationToken) =>
         {
             var modes = LocomoModeNames.Parse(parseResult.GetValue(mode), allowBoth: true);
@@ -65,8 +67,10 @@ internal static class EvalCommand
             var correctionsPath = parseResult.GetValue(corrections);
             var labels = correctionsPath is null ? null : await LocomoCorrections.LoadAsync(correctionsPath, cancellationToken);
             var formatter = context.CreateFormatter(parseResult);
+            var settings = context.Globals.GetSettings(parseResult);
+            using var cache = OpenEmbeddingCache(parseResult.GetValue(embeddingCache));
 
-            var root = Path.Combine(Path.GetTempPath(), "engram-eval-" + Guid.NewGuid().ToString("N"));
+            var root = NewTemporaryRoot();
             var dumpPath = parseResult.GetValue(dump);
             var dumpWriter = dumpPath is null ? null : new StreamWriter(dumpPath, append: false);
             try
@@ -76,9 +80,11 @@ internal static class EvalCommand
                     var results = new List<LocomoModeReport>();
                     foreach (var evalMode in modes)
                     {
-                        await using var session = await EngramSession.OpenAsync(Path.Combine(root, LocomoModeNames.ToName(evalMode)), cancellationToken);
+                        await using var session = await OpenSessionAsync(Path.Combine(root, LocomoModeNames.ToName(evalMode)), settings, cache, cancellationToken);
                         var evaluator = new LocomoEvaluator(session.Memory);
-                        results.Add(await evaluator.RunAsync(samples, evalMode, labels, k, progress, dumpWriter, cancellationToken));
+                        var before = cache?.GetStatistics();
+                        var report = await evaluator.RunAsync(samples, evalMode, labels, k, progress, dumpWriter, cancellationToken);
+                        results.Add(report with { EmbeddingCache = cache?.GetStatistics().Since(before!) });
                     }
 
                     return results;
@@ -100,10 +106,43 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Evaluate retrieval quality on a benchmark.");
         command.Subcommands.Add(locomo);
+        command.Subcommands.Add(LongMemEvalCommand.Create(context));
         return command;
     }
 
-    private static void TryDelete(string directory)
+    /// <summary>Creates the <c>--embedding-cache FILE</c> option shared by the eval commands.</summary>
+    /// <returns>The option.</returns>
+    internal static Option<string?> CreateEmbeddingCacheOption() => new("--embedding-cache")
+    {
+        Description = "A SQLite file of embedding vectors (created when missing), keyed by SHA-256 of the embedder's identity, the purpose " +
+            "(query or document) and the text: texts embedded by an earlier run are not embedded again, so ingest and search timings then " +
+            "mean little. The output reports hits, misses and embedder calls.",
+        HelpName = "FILE",
+    };
+
+    /// <summary>Opens the embedding cache named by <c>--embedding-cache</c>.</summary>
+    /// <param name="path">The file, or <see langword="null"/> for none.</param>
+    /// <returns>The cache, or <see langword="null"/>.</returns>
+    internal static EmbeddingCache? OpenEmbeddingCache(string? path) =>
+        string.IsNullOrWhiteSpace(path) ? null : EmbeddingCache.Open(path);
+
+    /// <summary>Opens an eval's engine over a temporary data directory, with the <c>--set</c> values and the embedding cache, if any.</summary>
+    /// <param name="directory">The data directory.</param>
+    /// <param name="settings">The <c>--set</c> values.</param>
+    /// <param name="cache">The embedding cache, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">A token to cancel the start.</param>
+    /// <returns>The session.</returns>
+    internal static Task<EngramSession> OpenSessionAsync(
+        string directory, IReadOnlyList<KeyValuePair<string, string?>> settings, EmbeddingCache? cache, CancellationToken cancellationToken) =>
+        EngramSession.OpenAsync(directory, cancellationToken, settings, cache is null ? null : (services, _) => cache.Decorate(services));
+
+    /// <summary>Creates a temporary data directory path for an eval (under the system temp folder; not created).</summary>
+    /// <returns>The path.</returns>
+    internal static string NewTemporaryRoot() => Path.Combine(Path.GetTempPath(), "engram-eval-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Deletes an eval's temporary directory, ignoring failures.</summary>
+    /// <param name="directory">The directory.</param>
+    internal static void TryDelete(string directory)
     {
         try
         {

@@ -159,7 +159,11 @@ internal sealed record LocomoModeReport(
     double SearchP50Milliseconds,
     double SearchP95Milliseconds,
     double ContextTokensTop10,
-    double FullTokens);
+    double FullTokens)
+{
+    /// <summary>Gets what the embedding cache did during this mode, when one was used.</summary>
+    public Hosting.EmbeddingCacheStatistics? EmbeddingCache { get; init; }
+}
 
 /// <summary>How corrections affected the evaluated questions (categories 1–4).</summary>
 /// <param name="Evidence">Questions whose evidence was replaced.</param>

@@ -19,5 +19,6 @@ namespace Engram.Cli.Output;
 [JsonSerializable(typeof(ImportSummaryDto))]
 [JsonSerializable(typeof(EvalReportDto))]
 [JsonSerializable(typeof(List<EvalReportDto>))]
+[JsonSerializable(typeof(LongMemEval.LongMemEvalReportDto))]
 [JsonSerializable(typeof(List<Dictionary<string, string?>>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

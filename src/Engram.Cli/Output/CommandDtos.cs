@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Engram.Cli.Locomo;
+using Engram.Cli.LongMemEval;
 
 namespace Engram.Cli.Output;
 
@@ -148,6 +149,8 @@ internal sealed record EvalReportDto
 
     public AuditedReportDto? Audited { get; init; }
 
+    public EmbeddingCacheDto? EmbeddingCache { get; init; }
+
     public static EvalReportDto From(LocomoModeReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -164,6 +167,7 @@ internal sealed record EvalReportDto
             Audited = report.Audited is { } audited
                 ? new AuditedReportDto(audited.Questions, RecallTableDto.From(audited.Recall), RecallTableDto.From(audited.All))
                 : null,
+            EmbeddingCache = EmbeddingCacheDto.From(report.EmbeddingCache),
         };
     }
 }

@@ -53,4 +53,8 @@ internal interface IOutputFormatter
     /// <summary>Writes LoCoMo evaluation reports (json: one object for one mode, an array for several).</summary>
     /// <param name="reports">The reports, one per mode.</param>
     void WriteEval(IReadOnlyList<LocomoModeReport> reports);
+
+    /// <summary>Writes a LongMemEval evaluation report.</summary>
+    /// <param name="report">The report.</param>
+    void WriteLongMemEval(LongMemEval.LongMemEvalReport report);
 }

@@ -95,6 +95,13 @@ internal sealed class JsonOutputFormatter(TextWriter writer) : IOutputFormatter
         }
     }
 
+    /// <inheritdoc/>
+    public void WriteLongMemEval(LongMemEval.LongMemEvalReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Write(LongMemEval.LongMemEvalReportDto.From(report), CliJsonContext.Default.LongMemEvalReportDto);
+    }
+
     private void Write<T>(T value, JsonTypeInfo<T> typeInfo)
     {
         writer.WriteLine(JsonSerializer.Serialize(value, typeInfo));

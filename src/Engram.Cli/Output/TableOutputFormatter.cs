@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Engram.Cli.Hosting;
 using Engram.Cli.Locomo;
+using Engram.Cli.LongMemEval;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -236,9 +238,76 @@ internal sealed class TableOutputFormatter : IOutputFormatter
                     Cell(string.Create(CultureInfo.InvariantCulture, $"{c.Evidence} evidence replaced, {c.AnswerOnly} answer-only (no effect on recall), {c.Unmatched} unmatched")));
             }
 
+            if (report.EmbeddingCache is { } cache)
+            {
+                figures.AddRow(Cell("embedding cache"), Cell(CacheText(cache)));
+            }
+
             _console.Write(figures);
         }
     }
+
+    /// <inheritdoc/>
+    public void WriteLongMemEval(LongMemEvalReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var overall = report.Overall;
+        var table = NewTable("metric", "@5", "@10", "@25", "@50");
+        table.Title = new TableTitle(string.Create(
+            CultureInfo.InvariantCulture,
+            $"LongMemEval (%): {overall.Questions} scored questions ({report.Abstention} abstention not scored), turn recall over {overall.TurnQuestions}"));
+        foreach (var (name, byK) in Metrics(overall))
+        {
+            table.AddRow([Cell(name), .. LongMemEvalMetrics.StandardKs.Select(k => Cell(Percent(byK.TryGetValue(k, out var v) ? v : null)))]);
+        }
+
+        _console.Write(table);
+
+        var types = NewTable("question type", "questions", "any@5", "all@10", "ndcg@10", "turn@10", "turn@50");
+        types.Title = new TableTitle("LongMemEval per question type (%)");
+        foreach (var (type, summary) in report.ByType.Append(new("overall", overall)))
+        {
+            types.AddRow(
+                Cell(type),
+                Cell(summary.Questions.ToString(CultureInfo.InvariantCulture)),
+                Cell(Percent(summary.RecallAny[5])),
+                Cell(Percent(summary.RecallAll[10])),
+                Cell(Percent(summary.Ndcg[10])),
+                Cell(Percent(summary.TurnRecall[10])),
+                Cell(Percent(summary.TurnRecall[50])));
+        }
+
+        _console.Write(types);
+
+        var figures = NewTable("figure", "value");
+        figures.Title = new TableTitle("LongMemEval: cost");
+        figures.AddRow(Cell("questions (scopes)"), Cell(report.Questions.ToString(CultureInfo.InvariantCulture)));
+        figures.AddRow(Cell("sessions ingested (one add each)"), Cell(report.Ingest.Sessions.ToString(CultureInfo.InvariantCulture)));
+        figures.AddRow(Cell("turns ingested"), Cell(report.Ingest.Turns.ToString(CultureInfo.InvariantCulture)));
+        figures.AddRow(Cell("ingest ms per turn"), Cell(Number(report.Ingest.MillisecondsPerTurn, 3)));
+        figures.AddRow(Cell("search ms p50"), Cell(Number(report.SearchP50Milliseconds, 3)));
+        figures.AddRow(Cell("search ms p95"), Cell(Number(report.SearchP95Milliseconds, 3)));
+        figures.AddRow(Cell("embedder"), Cell(report.Embedder ?? "-"));
+        if (report.EmbeddingCache is { } cache)
+        {
+            figures.AddRow(Cell("embedding cache"), Cell(CacheText(cache)));
+        }
+
+        _console.Write(figures);
+    }
+
+    private static IEnumerable<(string Name, IReadOnlyDictionary<int, double?> ByK)> Metrics(ScoreSummary summary)
+    {
+        yield return ("recall_any", summary.RecallAny);
+        yield return ("recall_all", summary.RecallAll);
+        yield return ("recall_frac", summary.RecallFraction);
+        yield return ("ndcg", summary.Ndcg);
+        yield return ("turn_recall", summary.TurnRecall);
+    }
+
+    private static string CacheText(EmbeddingCacheStatistics cache) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{cache.Path}: {cache.Hits} hits, {cache.Misses} misses, {cache.GeneratorCalls} embedder calls (timings include cache look-ups, not embedding)");
 
     private static Table ScoresTable(string title, RecallSummary summary)
     {
