@@ -45,7 +45,7 @@ public abstract partial class MemoryStoreConformanceTests
             // The rest, by keyset from the first page: done memories are never listed again.
             var rest = await ReindexRemainingAsync(ReindexTarget, first[^1].Position, 2, TargetVector);
             Assert.Equal(status.Stale - 2, rest.Count);
-            Assert.Empty(rest.Select(m => m.MemoryId).Intersect(first.Select(m => m.MemoryId)));
+            Assert.Empty(rest.Select(m => (m.ProjectId, m.MemoryId)).Intersect(first.Select(m => (m.ProjectId, m.MemoryId))));
             Assert.Empty(await Reindex.ListStaleVectorsAsync(ReindexTarget, 0, 10));
             Assert.Equal(0, await Reindex.ReplaceVectorsAsync(ReindexTarget, [new MemoryVectorReplacement(Project, "r1", "Alice played golf", Unit(0, 0, 0, 1))]));
             Assert.True(await Reindex.TryRecordEmbedderAsync(ReindexTarget));
