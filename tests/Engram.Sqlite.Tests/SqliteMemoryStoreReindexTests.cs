@@ -129,6 +129,54 @@ public sealed class SqliteMemoryStoreReindexTests : IDisposable
     }
 
     [Fact]
+    public async Task ReindexAsync_AMemoryUpdatedWhileItIsEmbedded_IsTakenAgainWithItsNewText()
+    {
+        var store = await _database.OpenInitializedAsync();
+        var engineA = Engine(store, new HashingEmbeddingGenerator());
+        var tennis = await AddAsync(engineA, "Alice plays tennis", "alice");
+        await AddAsync(engineA, "Alice collects stamps", "alice");
+        var updates = 0;
+
+        // While the first batch is being embedded, another writer (still with embedder A) changes a memory of it.
+        using var embedder = new CountingEmbeddingGenerator(
+            new HashingEmbeddingGenerator(new HashingEmbeddingOptions { Dimensions = 256 }),
+            async () =>
+            {
+                if (updates++ == 0)
+                {
+                    await engineA.UpdateAsync(new UpdateMemoryRequest { MemoryId = tennis, Text = "Alice plays golf" });
+                }
+            });
+        var result = await Engine(store, embedder).ReindexAsync();
+
+        Assert.Equal(2, result.Reembedded);
+        Assert.Equal(["Alice collects stamps", "Alice plays golf", "Alice plays tennis"], embedder.Texts.Order(StringComparer.Ordinal));
+        Assert.Equal(new VectorReindexStatus(ModelB, 2, 0), await store.GetReindexStatusAsync(ModelB));
+        var query = (await new HashingEmbeddingGenerator(new HashingEmbeddingOptions { Dimensions = 256 }).GenerateAsync(["golf"]))[0].Vector;
+        var hits = await store.SearchVectorsAsync(new MemoryQuery { ProjectId = "default" }, query, ModelB, 2);
+        Assert.Equal(tennis, hits[0].MemoryId);
+        Assert.True(hits[0].Score > 0.3, $"{hits[0].Score}");
+    }
+
+    [Fact]
+    public async Task ReindexAsync_AMemoryThatChangesOnEveryPass_FailsWithAClearErrorAndKeepsTheOldEmbedder()
+    {
+        var store = await _database.OpenInitializedAsync();
+        var engineA = Engine(store, new HashingEmbeddingGenerator());
+        var id = await AddAsync(engineA, "Alice plays tennis", "alice");
+        var version = 0;
+        using var embedder = new CountingEmbeddingGenerator(
+            new HashingEmbeddingGenerator(new HashingEmbeddingOptions { Dimensions = 256 }),
+            async () => await engineA.UpdateAsync(new UpdateMemoryRequest { MemoryId = id, Text = $"Alice plays tennis {++version}" }));
+
+        var error = await Assert.ThrowsAsync<EngramException>(() => Engine(store, embedder).ReindexAsync());
+
+        Assert.Contains("kept changing", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, embedder.Texts.Count);
+        Assert.Equal(ModelA, (await store.GetReindexStatusAsync(ModelB)).RecordedEmbedder);
+    }
+
+    [Fact]
     public async Task ReplaceVectorsAsync_ForAChangedOrUnknownMemory_ReplacesNothing()
     {
         var store = await _database.OpenInitializedAsync();
@@ -170,12 +218,13 @@ public sealed class SqliteMemoryStoreReindexTests : IDisposable
     }
 
     /// <summary>A test-only embedder: the hashing embedder, recording every text it embeds.</summary>
-    private sealed class CountingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner)
+    /// <remarks><paramref name="during"/>, when given, runs inside each call, before the vectors are made.</remarks>
+    private sealed class CountingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, Func<Task>? during = null)
         : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
     {
         public List<string> Texts { get; } = [];
 
-        public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
             IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
             var list = values.ToList();
@@ -184,7 +233,12 @@ public sealed class SqliteMemoryStoreReindexTests : IDisposable
                 Texts.AddRange(list);
             }
 
-            return base.GenerateAsync(list, options, cancellationToken);
+            if (during is not null)
+            {
+                await during();
+            }
+
+            return await base.GenerateAsync(list, options, cancellationToken);
         }
     }
 }

@@ -9,7 +9,8 @@ namespace Engram;
 /// themselves say what is done. A rerun after a crash or a cancellation lists only the memories still stale and never
 /// embeds a done one again. The store's recorded embedder changes only once none is stale.</para>
 /// <para>Pages are read by position (keyset) in one pass; a memory that changed meanwhile (skipped by the store) or was
-/// written meanwhile with the old embedder is taken by a further pass, up to <see cref="MaxPasses"/>.</para>
+/// written meanwhile with the old embedder is taken by a further pass, up to <see cref="MaxPasses"/>; a repeated pass
+/// that re-embeds none of the memories it lists stops the run.</para>
 /// <para>Not thread-safe: one run per instance at a time. Memory text is never logged.</para>
 /// </remarks>
 /// <param name="store">The store.</param>
@@ -53,7 +54,9 @@ internal sealed class VectorReindexer(
                 break;
             }
 
-            if (pass == MaxPasses || (listed > 0 && replaced == 0))
+            // A pass that re-embedded nothing of what it listed, after one that already had to be repeated: the same
+            // memories keep changing under it.
+            if (pass == MaxPasses || (pass > 1 && listed > 0 && replaced == 0))
             {
                 throw new EngramException(
                     $"Memories kept changing while they were re-embedded with '{target.Id}' ({pass} passes). Stop every server writing to this store and run the re-embedding again.");
