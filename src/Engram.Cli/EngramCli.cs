@@ -105,6 +105,7 @@ internal static class EngramCli
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(KeysCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        root.Subcommands.Add(ReindexCommand.Create(context));
         return root;
     }
 

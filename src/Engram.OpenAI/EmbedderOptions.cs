@@ -23,7 +23,8 @@ public sealed class EmbedderOptions : ProviderOptions
 
     /// <summary>
     /// Gets or sets the vector dimension to request (models that support shortening, such as text-embedding-3-*);
-    /// when unset, the dimension is detected from the first answer.
+    /// when unset, the dimension is detected from the first answer. With <c>hashing</c>, the number of hash buckets
+    /// (16..8192; unset: 512).
     /// </summary>
     [Range(1, 65_536)]
     public int? Dimensions { get; set; }

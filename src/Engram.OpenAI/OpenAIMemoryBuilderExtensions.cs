@@ -27,7 +27,8 @@ public static class OpenAIMemoryBuilderExtensions
     /// offline extractor with <see cref="LlmFactExtractor"/> over an <see cref="OpenAICompatibleChatClient"/>, registers an <see cref="LlmReranker"/>
     /// and, unless <c>Engram:Llm:ExtractRelations</c> is <see langword="false"/>, the <see cref="LlmRelationExtractor"/> of graph memory; a configured
     /// embedder replaces the shipped neural embedder with an <see cref="OpenAICompatibleEmbeddingGenerator"/>;
-    /// <c>Engram:Embedder:Provider=hashing</c> selects the <see cref="HashingEmbeddingGenerator"/>, and
+    /// <c>Engram:Embedder:Provider=hashing</c> selects the <see cref="HashingEmbeddingGenerator"/> (512 dimensions, or
+    /// <c>Engram:Embedder:Dimensions</c>, 16..8192), and
     /// <c>Engram:Embedder:Onnx:…</c> tunes the neural one (<see cref="OnnxEmbeddingOptions"/>). With neither section, the
     /// offline defaults stay.
     /// </summary>
@@ -67,8 +68,17 @@ public static class OpenAIMemoryBuilderExtensions
         }
         else if (embedder.IsHashing)
         {
+            var hashing = new HashingEmbeddingOptions();
+            if (embedder.Dimensions is { } dimensions)
+            {
+                hashing.Dimensions = dimensions is >= HashingEmbeddingOptions.MinDimensions and <= HashingEmbeddingOptions.MaxDimensions
+                    ? dimensions
+                    : throw new OptionsValidationException(EmbedderSection, typeof(EmbedderOptions), [
+                        $"{EmbedderSection}:Dimensions must be between {HashingEmbeddingOptions.MinDimensions} and {HashingEmbeddingOptions.MaxDimensions} for the hashing embedder, not {dimensions}."]);
+            }
+
             services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
-            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator());
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator(hashing));
         }
         else if (configuration.GetSection(OnnxSection) is { } onnx && onnx.Exists())
         {

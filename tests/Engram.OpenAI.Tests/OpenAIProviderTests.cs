@@ -86,6 +86,37 @@ public sealed class OpenAIProviderTests
     }
 
     [Theory]
+    [InlineData(null, 512)]
+    [InlineData("256", 256)]
+    public void WithConfiguredProviders_HashingWithDimensions_SizesTheHashingEmbedder(string? dimensions, int expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Engram:Embedder:Provider"] = "hashing",
+            ["Engram:Embedder:Dimensions"] = dimensions,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddEngram().WithSqliteStore(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "e.db")).WithConfiguredProviders(configuration);
+        using var serviceProvider = services.BuildServiceProvider();
+        var embedder = Assert.IsType<HashingEmbeddingGenerator>(serviceProvider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.Equal(expected, embedder.Metadata.DefaultModelDimensions);
+    }
+
+    [Fact]
+    public void WithConfiguredProviders_HashingWithDimensionsOutOfRange_NamesTheKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Engram:Embedder:Provider"] = "hashing",
+            ["Engram:Embedder:Dimensions"] = "9000",
+        }).Build();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddEngram().WithConfiguredProviders(configuration));
+
+        Assert.Contains("Engram:Embedder:Dimensions", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("hashing", typeof(HashingEmbeddingGenerator))]
     [InlineData("HASHING", typeof(HashingEmbeddingGenerator))]
     [InlineData("onnx", typeof(Engram.Onnx.OnnxEmbeddingGenerator))]

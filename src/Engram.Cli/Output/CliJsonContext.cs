@@ -17,6 +17,7 @@ namespace Engram.Cli.Output;
 [JsonSerializable(typeof(DeleteResultDto))]
 [JsonSerializable(typeof(ImportAcknowledgementDto))]
 [JsonSerializable(typeof(ImportSummaryDto))]
+[JsonSerializable(typeof(ReindexResultDto))]
 [JsonSerializable(typeof(EvalReportDto))]
 [JsonSerializable(typeof(List<EvalReportDto>))]
 [JsonSerializable(typeof(LongMemEval.LongMemEvalReportDto))]

@@ -124,6 +124,33 @@ internal sealed record ImportAcknowledgementDto(string SampleId, string DiaId, I
 internal sealed record ImportSummaryDto(string Mode, int Samples, int Turns, int Memories, double IngestMsPerTurn);
 
 /// <summary>
+/// <c>reindex --output json</c>: <c>{"reembedded","skipped","elapsed_ms","previous_embedder":{"id","dimensions"}|null,
+/// "embedder":{"id","dimensions"},"no_op"}</c>; <c>previous_embedder</c> is always present (null when the store recorded none).
+/// </summary>
+internal sealed record ReindexResultDto(
+    long Reembedded,
+    long Skipped,
+    double ElapsedMs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] EmbedderDto? PreviousEmbedder,
+    EmbedderDto Embedder,
+    bool NoOp)
+{
+    /// <summary>Maps a result to its printed shape.</summary>
+    /// <param name="result">The result.</param>
+    /// <returns>The DTO.</returns>
+    public static ReindexResultDto From(VectorReindexResult result) => new(
+        result.Reembedded,
+        result.Skipped,
+        Math.Round(result.Elapsed.TotalMilliseconds, 1),
+        result.PreviousEmbedder is { } previous ? new EmbedderDto(previous.Id, previous.Dimensions) : null,
+        new EmbedderDto(result.Embedder.Id, result.Embedder.Dimensions),
+        result.IsNoOp);
+}
+
+/// <summary>An embedder as the store records it.</summary>
+internal sealed record EmbedderDto(string Id, int Dimensions);
+
+/// <summary>
 /// One mode of <c>eval locomo --output json</c>:
 /// <c>{"mode","questions","recall":{"5":{"overall","1","2","3","4"},"10","25","50"},"all":{…},"ingest_ms_per_turn",
 /// "search_ms":{"p50","p95"},"context_tokens_top10","full_tokens"}</c>, plus <c>"audited":{"questions","recall","all"}</c>

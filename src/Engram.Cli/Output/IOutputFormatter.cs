@@ -50,6 +50,10 @@ internal interface IOutputFormatter
     /// <param name="summary">The summary.</param>
     void WriteImportSummary(LocomoMode mode, LocomoIngestSummary summary);
 
+    /// <summary>Writes the summary of a re-embedding (<c>engram reindex</c>).</summary>
+    /// <param name="result">The result.</param>
+    void WriteReindex(VectorReindexResult result);
+
     /// <summary>Writes LoCoMo evaluation reports (json: one object for one mode, an array for several).</summary>
     /// <param name="reports">The reports, one per mode.</param>
     void WriteEval(IReadOnlyList<LocomoModeReport> reports);

@@ -82,6 +82,13 @@ internal sealed class JsonOutputFormatter(TextWriter writer) : IOutputFormatter
     }
 
     /// <inheritdoc/>
+    public void WriteReindex(VectorReindexResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Write(ReindexResultDto.From(result), CliJsonContext.Default.ReindexResultDto);
+    }
+
+    /// <inheritdoc/>
     public void WriteEval(IReadOnlyList<LocomoModeReport> reports)
     {
         ArgumentNullException.ThrowIfNull(reports);

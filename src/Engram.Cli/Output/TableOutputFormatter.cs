@@ -210,6 +210,24 @@ internal sealed class TableOutputFormatter : IOutputFormatter
     }
 
     /// <inheritdoc/>
+    public void WriteReindex(VectorReindexResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var embedder = Embedder(result.Embedder);
+        if (result.IsNoOp)
+        {
+            WriteLine(string.Create(CultureInfo.InvariantCulture, $"Nothing to re-embed: all {result.Skipped} memories already use {embedder}."));
+            return;
+        }
+
+        var previous = result.PreviousEmbedder is { } model ? Embedder(model) : "no recorded embedder";
+        var skipped = result.Skipped > 0 ? string.Create(CultureInfo.InvariantCulture, $", {result.Skipped} already done") : string.Empty;
+        WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Re-embedded {result.Reembedded} memories{skipped} in {result.Elapsed.TotalSeconds:F1} s: {previous} → {embedder}."));
+    }
+
+    /// <inheritdoc/>
     public void WriteEval(IReadOnlyList<LocomoModeReport> reports)
     {
         ArgumentNullException.ThrowIfNull(reports);
@@ -361,6 +379,8 @@ internal sealed class TableOutputFormatter : IOutputFormatter
     }
 
     private static Text Cell(string value) => new(value);
+
+    private static string Embedder(EmbeddingModel model) => string.Create(CultureInfo.InvariantCulture, $"{model.Id} ({model.Dimensions} dimensions)");
 
     private static string Number(double value, int decimals) => value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 

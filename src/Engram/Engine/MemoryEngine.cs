@@ -217,14 +217,37 @@ public sealed partial class MemoryEngine : IMemory
             var dimensions = vectors.Length > 0 ? vectors[0].Length : 0;
             if (_model is null || _model.Dimensions != dimensions)
             {
-                var metadata = Embedder.GetService<EmbeddingGeneratorMetadata>();
-                var id = metadata is null
-                    ? Embedder.GetType().Name
-                    : string.IsNullOrEmpty(metadata.ProviderName) ? metadata.DefaultModelId ?? "unknown" : $"{metadata.ProviderName}/{metadata.DefaultModelId}";
-                _model = new EmbeddingModel(id, dimensions);
+                _model = new EmbeddingModel(ModelId(), dimensions);
             }
 
             return (vectors, _model);
+        }
+
+        /// <summary>
+        /// Gets the embedder's model (id and dimension) as <see cref="EmbedAsync"/> records it: from the embedder's
+        /// metadata when it states the dimension, else by embedding one short text.
+        /// </summary>
+        public async Task<EmbeddingModel> GetModelAsync(CancellationToken cancellationToken)
+        {
+            if (_model is { } known)
+            {
+                return known;
+            }
+
+            if (Embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions is int dimensions and > 0)
+            {
+                return new EmbeddingModel(ModelId(), dimensions);
+            }
+
+            return (await EmbedAsync(["engram"], cancellationToken).ConfigureAwait(false)).Model;
+        }
+
+        private string ModelId()
+        {
+            var metadata = Embedder.GetService<EmbeddingGeneratorMetadata>();
+            return metadata is null
+                ? Embedder.GetType().Name
+                : string.IsNullOrEmpty(metadata.ProviderName) ? metadata.DefaultModelId ?? "unknown" : $"{metadata.ProviderName}/{metadata.DefaultModelId}";
         }
     }
 }

@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "The language model gave no usable relations for {MemoryCount} memories after {Attempts} attempts; the rule-based relations are used")]
     public static partial void RelationAnswerUnusable(ILogger logger, int memoryCount, int attempts);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Re-embedded {Count} memories ({Skipped} already done) with {Embedder} ({Dimensions} dimensions) in {ElapsedMs} ms")]
+    public static partial void MemoriesReindexed(ILogger logger, long count, long skipped, string embedder, int dimensions, double elapsedMs);
 }
