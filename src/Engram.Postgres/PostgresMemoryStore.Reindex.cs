@@ -44,7 +44,7 @@ public sealed partial class PostgresMemoryStore : IVectorReindexStore
         return RunAsync("reindex", write: false, async connection =>
         {
             using var command = new NpgsqlCommand(
-                $"SELECT seq, project_id, id, memory FROM memories WHERE seq > @after AND {StalePredicate} ORDER BY seq LIMIT @limit;", connection);
+                $"SELECT seq, project_id, id, memory, actor_id FROM memories WHERE seq > @after AND {StalePredicate} ORDER BY seq LIMIT @limit;", connection);
             AddTarget(command, target);
             command.Parameters.Add(PostgresValues.Integer("after", afterPosition));
             command.Parameters.Add(PostgresValues.Integer("limit", limit));
@@ -54,7 +54,7 @@ public sealed partial class PostgresMemoryStore : IVectorReindexStore
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    result.Add(new StaleMemoryVector(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+                    result.Add(new StaleMemoryVector(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), await reader.IsDBNullAsync(4, cancellationToken).ConfigureAwait(false) ? null : reader.GetString(4)));
                 }
             }
 

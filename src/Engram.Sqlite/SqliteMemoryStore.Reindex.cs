@@ -60,7 +60,7 @@ public sealed partial class SqliteMemoryStore : IVectorReindexStore
             await using (connection.ConfigureAwait(false))
             {
                 using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT seq, project_id, id, memory FROM memories WHERE seq > @after AND {StalePredicate} ORDER BY seq LIMIT @limit;";
+                command.CommandText = $"SELECT seq, project_id, id, memory, actor_id FROM memories WHERE seq > @after AND {StalePredicate} ORDER BY seq LIMIT @limit;";
                 AddTarget(command, target);
                 command.Parameters.AddWithValue("@after", afterPosition);
                 command.Parameters.AddWithValue("@limit", limit);
@@ -70,7 +70,7 @@ public sealed partial class SqliteMemoryStore : IVectorReindexStore
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        result.Add(new StaleMemoryVector(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+                        result.Add(new StaleMemoryVector(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), await reader.IsDBNullAsync(4, cancellationToken).ConfigureAwait(false) ? null : reader.GetString(4)));
                     }
                 }
 

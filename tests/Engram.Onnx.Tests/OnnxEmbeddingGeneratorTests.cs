@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Engram.Onnx;
 using Microsoft.Extensions.AI;
 
 namespace Engram.Onnx.Tests;

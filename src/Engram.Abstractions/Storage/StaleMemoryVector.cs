@@ -5,4 +5,5 @@ namespace Engram;
 /// <param name="ProjectId">The memory's project (tenant) id.</param>
 /// <param name="MemoryId">The memory id.</param>
 /// <param name="Text">The memory's text (<c>memory</c>): what is embedded. Personal data: never log it above Trace.</param>
-public sealed record StaleMemoryVector(long Position, string ProjectId, string MemoryId, string Text);
+/// <param name="ActorId">The memory's speaker (<see cref="MemoryItem.ActorId"/>), embedded with the text (<see cref="RetrievalOptions.EmbedSpeaker"/>).</param>
+public sealed record StaleMemoryVector(long Position, string ProjectId, string MemoryId, string Text, string? ActorId = null);

@@ -14,11 +14,11 @@ namespace Engram;
 /// <para>Not thread-safe: one run per instance at a time. Memory text is never logged.</para>
 /// </remarks>
 /// <param name="store">The store.</param>
-/// <param name="embed">Embeds documents and L2-normalises the vectors, returning the model they come from.</param>
+/// <param name="embed">Embeds the memories as documents and L2-normalises the vectors, returning the model they come from.</param>
 /// <param name="timeProvider">The clock of <see cref="VectorReindexResult.Elapsed"/>.</param>
 internal sealed class VectorReindexer(
     IVectorReindexStore store,
-    Func<List<string>, CancellationToken, Task<(float[][] Vectors, EmbeddingModel Model)>> embed,
+    Func<IReadOnlyList<StaleMemoryVector>, CancellationToken, Task<(float[][] Vectors, EmbeddingModel Model)>> embed,
     TimeProvider timeProvider)
 {
     /// <summary>The most passes over the store before giving up on memories that keep changing.</summary>
@@ -88,7 +88,7 @@ internal sealed class VectorReindexer(
             }
 
             listed += batch.Count;
-            var (vectors, model) = await embed(batch.Select(m => m.Text).ToList(), cancellationToken).ConfigureAwait(false);
+            var (vectors, model) = await embed(batch, cancellationToken).ConfigureAwait(false);
             if (vectors.Length != batch.Count)
             {
                 throw new EngramException($"The embedder returned {vectors.Length} vectors for {batch.Count} texts.");

@@ -34,7 +34,7 @@ public sealed partial class MemoryEngine
         var store = await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false) as IVectorReindexStore
             ?? throw new NotSupportedException($"The registered memory store '{_core.Store.Name}' does not support re-embedding ({nameof(IVectorReindexStore)}).");
         var target = await _core.GetModelAsync(cancellationToken).ConfigureAwait(false);
-        var reindexer = new VectorReindexer(store, (texts, token) => _core.EmbedAsync(texts, token), _core.Time);
+        var reindexer = new VectorReindexer(store, (memories, token) => _core.EmbedAsync(memories.Select(m => EmbeddingText(m.Text, m.ActorId)).ToList(), token), _core.Time);
         var result = await reindexer.RunAsync(target, options, cancellationToken).ConfigureAwait(false);
         activity.SetTag("engram.reembedded", result.Reembedded);
         Log.MemoriesReindexed(_core.Logger, result.Reembedded, result.Skipped, result.Embedder.Id, result.Embedder.Dimensions, result.Elapsed.TotalMilliseconds);
