@@ -18,6 +18,9 @@ public static class OpenAIMemoryBuilderExtensions
     /// <summary>The configuration section of the embedder.</summary>
     public const string EmbedderSection = "Engram:Embedder";
 
+    /// <summary>The configuration section of the retrieval options (<see cref="RetrievalOptions"/>).</summary>
+    public const string RetrievalSection = "Engram:Retrieval";
+
     /// <summary>The configuration section of the shipped neural embedder's options (<see cref="OnnxEmbeddingOptions"/>).</summary>
     public const string OnnxSection = "Engram:Embedder:Onnx";
 
@@ -28,7 +31,8 @@ public static class OpenAIMemoryBuilderExtensions
     /// and, unless <c>Engram:Llm:ExtractRelations</c> is <see langword="false"/>, the <see cref="LlmRelationExtractor"/> of graph memory; a configured
     /// embedder replaces the shipped neural embedder with an <see cref="OpenAICompatibleEmbeddingGenerator"/>;
     /// <c>Engram:Embedder:Provider=hashing</c> selects the <see cref="HashingEmbeddingGenerator"/> (512 dimensions, or
-    /// <c>Engram:Embedder:Dimensions</c>, 16..8192), and
+    /// <c>Engram:Embedder:Dimensions</c>, 16..8192; with its retrieval defaults <see cref="VectorNormalization.Cosine"/> and no
+    /// <see cref="RetrievalOptions.EmbedSpeaker"/> unless <c>Engram:Retrieval</c> sets them), and
     /// <c>Engram:Embedder:Onnx:…</c> tunes the neural one (<see cref="OnnxEmbeddingOptions"/>). With neither section, the
     /// offline defaults stay.
     /// </summary>
@@ -79,6 +83,22 @@ public static class OpenAIMemoryBuilderExtensions
 
             services.RemoveAll<IEmbeddingGenerator<string, Embedding<float>>>();
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashingEmbeddingGenerator(hashing));
+
+            // The retrieval defaults measured best for a lexical embedder (docs/quality.md): raw cosines, no speaker in the
+            // vector. Keys set in configuration win.
+            var retrieval = configuration.GetSection(RetrievalSection);
+            services.PostConfigure<MemoryOptions>(options =>
+            {
+                if (retrieval[nameof(RetrievalOptions.VectorNormalization)] is null)
+                {
+                    options.Retrieval.VectorNormalization = VectorNormalization.Cosine;
+                }
+
+                if (retrieval[nameof(RetrievalOptions.EmbedSpeaker)] is null)
+                {
+                    options.Retrieval.EmbedSpeaker = false;
+                }
+            });
         }
         else if (configuration.GetSection(OnnxSection) is { } onnx && onnx.Exists())
         {

@@ -133,6 +133,34 @@ public sealed class OpenAIProviderTests
         Assert.IsType(expected, serviceProvider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
     }
 
+    [Theory]
+    [InlineData(null, null, VectorNormalization.Cosine, false)]
+    [InlineData("MinMax", "true", VectorNormalization.MinMax, true)]
+    public void WithConfiguredProviders_Hashing_TakesItsRetrievalDefaultsUnlessConfigured(string? normalization, string? embedSpeaker, VectorNormalization expected, bool expectedSpeaker)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Engram:Embedder:Provider"] = "hashing",
+            ["Engram:Retrieval:VectorNormalization"] = normalization,
+            ["Engram:Retrieval:EmbedSpeaker"] = embedSpeaker,
+        }.Where(p => p.Value is not null)).Build();
+        var services = new ServiceCollection();
+        services.Configure<MemoryOptions>(configuration.GetSection("Engram"));
+        services.AddEngram().WithSqliteStore(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "e.db")).WithConfiguredProviders(configuration);
+        using var provider = services.BuildServiceProvider();
+        var retrieval = provider.GetRequiredService<IOptions<MemoryOptions>>().Value.Retrieval;
+        Assert.Equal(expected, retrieval.VectorNormalization);
+        Assert.Equal(expectedSpeaker, retrieval.EmbedSpeaker);
+    }
+
+    [Fact]
+    public void Defaults_AreTunedForTheNeuralEmbedder()
+    {
+        var retrieval = new MemoryOptions().Retrieval;
+        Assert.Equal(VectorNormalization.MinMax, retrieval.VectorNormalization);
+        Assert.True(retrieval.EmbedSpeaker);
+    }
+
     [Fact]
     public async Task WithConfiguredProviders_OnnxSection_TunesTheNeuralEmbedder()
     {

@@ -8,7 +8,7 @@ public enum VectorNormalization
 
     /// <summary>
     /// Min-max over the query's vector candidates: <c>(cos − min) / (max − min)</c>, so the best vector candidate scores 1
-    /// and the weakest 0 (0 also for a memory outside them). Neural embedders put most cosines in a narrow band
+    /// and the weakest 0 (0 also for a memory outside them; a lone candidate keeps its cosine). Neural embedders put most cosines in a narrow band
     /// (snowflake-arctic-embed-xs: roughly 0.2–0.7), which raw cosines would flatten.
     /// </summary>
     MinMax,

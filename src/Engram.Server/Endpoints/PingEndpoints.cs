@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.AI;
 
 namespace Engram.Server;
 
@@ -19,9 +20,18 @@ internal static class PingEndpoints
         return app;
     }
 
-    /// <summary><c>GET /v1/ping/</c>: <c>{"status": "ok", "org_id", "project_id", "user_email"}</c>.</summary>
-    internal static Ok<PingResponse> Ping(Tenant tenant) =>
-        TypedResults.Ok(new PingResponse("ok", tenant.OrganizationId, tenant.ProjectId, null));
+    /// <summary>
+    /// <c>GET /v1/ping/</c>: <c>{"status": "ok", "org_id", "project_id", "user_email", "embedder"}</c>; <c>embedder</c> is
+    /// the id recorded with every vector (<c>provider/model</c>; the shipped model's id ends with <c>@</c> and the first 12
+    /// hex digits of its SHA-256).
+    /// </summary>
+    internal static Ok<PingResponse> Ping(Tenant tenant, IEmbeddingGenerator<string, Embedding<float>> embedder) =>
+        TypedResults.Ok(new PingResponse("ok", tenant.OrganizationId, tenant.ProjectId, null, EmbedderId(embedder)));
+
+    private static string? EmbedderId(IEmbeddingGenerator<string, Embedding<float>> embedder) =>
+        embedder.GetService<EmbeddingGeneratorMetadata>() is { } metadata
+            ? string.IsNullOrEmpty(metadata.ProviderName) ? metadata.DefaultModelId : $"{metadata.ProviderName}/{metadata.DefaultModelId}"
+            : null;
 
     /// <summary><c>GET /healthz</c>: opens (and migrates) the store on first call.</summary>
     internal static async Task<Ok<HealthResponse>> HealthAsync(IMemoryStore store, CancellationToken cancellationToken)

@@ -141,7 +141,7 @@ internal sealed record LegacyAddResultsResponse(IReadOnlyList<AddResultResponse>
 internal sealed record MessageResponse(string Message);
 
 /// <summary><c>GET /v1/ping/</c>.</summary>
-internal sealed record PingResponse(string Status, string OrgId, string ProjectId, string? UserEmail);
+internal sealed record PingResponse(string Status, string OrgId, string ProjectId, string? UserEmail, string? Embedder);
 
 /// <summary>One row of <c>GET /v1/memories/{id}/history/</c>; the run id is called <c>session_id</c>.</summary>
 internal sealed record HistoryResponse

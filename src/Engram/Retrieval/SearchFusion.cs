@@ -126,7 +126,7 @@ internal sealed class SearchFusion(RetrievalOptions options)
     /// <summary>
     /// The vector signal's value in [0, 1]: the cosine itself (<see cref="VectorNormalization.Cosine"/>), or its place
     /// between the lowest and the highest cosine of the query's vector candidates (<see cref="VectorNormalization.MinMax"/>;
-    /// 0 for a memory outside them).
+    /// 0 for a memory outside them; the cosine itself when they have no range).
     /// </summary>
     private double VectorValue(double? cosine, FusionContext context)
     {
@@ -140,8 +140,9 @@ internal sealed class SearchFusion(RetrievalOptions options)
             return Math.Clamp(value, 0.0, 1.0);
         }
 
+        // One vector candidate (or all tied) has no range to place it in: its cosine stands.
         var range = context.MaxVector - context.MinVector;
-        return range > 1e-9 ? Math.Clamp((value - context.MinVector) / range, 0.0, 1.0) : 1.0;
+        return range > 1e-9 ? Math.Clamp((value - context.MinVector) / range, 0.0, 1.0) : Math.Clamp(value, 0.0, 1.0);
     }
 
     private FusedScore FuseRrf(CandidateSignals c, FusionContext context)

@@ -36,7 +36,7 @@ public sealed class BenchRunnerTests : IDisposable
         // Exact-duplicate texts may be skipped by the engine, so the count is a range.
         Assert.InRange(report.Dataset.Memories, 1_900, 2_020);
         Assert.Equal(4, report.Dataset.Users);
-        Assert.Equal(512, report.Dataset.Dimensions);
+        Assert.Equal(384, report.Dataset.Dimensions); // the shipped neural embedder
         Assert.False(report.Dataset.Reused);
         Assert.NotNull(report.Ingest);
         Assert.Equal(2_000, report.Ingest.Batched.Memories);

@@ -7,6 +7,9 @@ namespace Engram.Cli.Tests.Commands;
 
 public sealed class LongMemEvalCommandTests : IDisposable
 {
+    // The hand-computed rankings below are the lexical hashing embedder's.
+    private const string HashingEmbedder = "Engram:Embedder:Provider=hashing";
+
     // Binary nDCG of question lme-c: one of its two answer sessions at session rank 1 and the other at rank 9 (of 9).
     private static readonly double IdealTwo = 1 + (1 / Math.Log2(3));
     private static readonly double NdcgC5 = 1 / IdealTwo;
@@ -23,7 +26,7 @@ public sealed class LongMemEvalCommandTests : IDisposable
         await LongMemEvalFixture.WriteGzipAsync(file);
         var before = Directory.GetDirectories(Path.GetTempPath(), "engram-eval-*").ToHashSet();
 
-        var run = await Cli.RunAsync("eval", "longmemeval", file, "--output", "json");
+        var run = await Cli.RunAsync("eval", "longmemeval", file, "--output", "json", "--set", HashingEmbedder);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
         var report = LongMemEvalFixture.Parse(run.Stdout);
@@ -73,7 +76,7 @@ public sealed class LongMemEvalCommandTests : IDisposable
         await File.WriteAllTextAsync(file, LongMemEvalFixture.Json);
         var dump = _temp.Combine("questions.jsonl");
 
-        var run = await Cli.RunAsync("eval", "longmemeval", file, "--output", "json", "--dump", dump);
+        var run = await Cli.RunAsync("eval", "longmemeval", file, "--output", "json", "--dump", dump, "--set", HashingEmbedder);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
         var lines = (await File.ReadAllLinesAsync(dump)).Select(LongMemEvalFixture.Parse).ToList();
