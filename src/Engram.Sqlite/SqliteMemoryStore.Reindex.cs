@@ -172,19 +172,7 @@ public sealed partial class SqliteMemoryStore : IVectorReindexStore
                     return true;
                 }
 
-                using (var record = connection.CreateCommand())
-                {
-                    record.CommandText = """
-                        INSERT INTO meta (key, value) VALUES (@id_key, @id), (@dims_key, @dims_value), ('embedder_recorded_at', @at)
-                        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
-                        """;
-                    record.Parameters.AddWithValue("@id_key", MetaEmbedderId);
-                    record.Parameters.AddWithValue("@id", target.Id);
-                    record.Parameters.AddWithValue("@dims_key", MetaEmbedderDimensions);
-                    record.Parameters.AddWithValue("@dims_value", target.Dimensions.ToString(CultureInfo.InvariantCulture));
-                    record.Parameters.AddWithValue("@at", SqliteValues.FormatTimestamp(_timeProvider.GetUtcNow()));
-                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await RecordEmbedderAsync(connection, target, cancellationToken).ConfigureAwait(false);
 
                 // The loaded partitions hold codes of the old dimension: drop them with the switch.
                 await CommitDroppingIndexAsync(connection, transaction, changed: true, cancellationToken).ConfigureAwait(false);

@@ -241,21 +241,24 @@ public sealed partial class SqliteMemoryStore
             return false;
         }
 
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = """
-                INSERT INTO meta (key, value) VALUES (@id_key, @id), (@dims_key, @dims), ('embedder_recorded_at', @at)
-                ON CONFLICT (key) DO UPDATE SET value = excluded.value;
-                """;
-            command.Parameters.AddWithValue("@id_key", MetaEmbedderId);
-            command.Parameters.AddWithValue("@id", model.Id);
-            command.Parameters.AddWithValue("@dims_key", MetaEmbedderDimensions);
-            command.Parameters.AddWithValue("@dims", model.Dimensions.ToString(CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue("@at", SqliteValues.FormatTimestamp(_timeProvider.GetUtcNow()));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await RecordEmbedderAsync(connection, model, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>Records <paramref name="model"/> as the store's embedder (in the connection's open transaction, if any).</summary>
+    private async Task RecordEmbedderAsync(SqliteConnection connection, EmbeddingModel model, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO meta (key, value) VALUES (@id_key, @id), (@dims_key, @dims), ('embedder_recorded_at', @at)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+            """;
+        command.Parameters.AddWithValue("@id_key", MetaEmbedderId);
+        command.Parameters.AddWithValue("@id", model.Id);
+        command.Parameters.AddWithValue("@dims_key", MetaEmbedderDimensions);
+        command.Parameters.AddWithValue("@dims", model.Dimensions.ToString(CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("@at", SqliteValues.FormatTimestamp(_timeProvider.GetUtcNow()));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the parts of one batch inside the caller's transaction.</summary>
