@@ -205,6 +205,9 @@ public static class EngramServerBuilderExtensions
             return next(context);
         });
 
+        // One rule for request text (after authentication and rate limiting, so that refused callers cost no scan).
+        app.UseRequestTextValidation();
+
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthEndpoints();
         app.MapPingEndpoints();

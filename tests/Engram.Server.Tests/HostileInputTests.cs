@@ -1,0 +1,178 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Engram.Server.Tests;
+
+/// <summary>
+/// The hostile requests of issue 19 that reached a 500 or a wrong answer: each must be a 400 ProblemDetails naming the
+/// field, and a refused request writes nothing.
+/// </summary>
+public sealed class HostileInputTests(EngramServerFactory factory) : IClassFixture<EngramServerFactory>
+{
+    private const string ProjectPath = "/api/v1/orgs/organizations/default/projects/default/";
+
+    public static TheoryData<string, string, string, string> LoneSurrogateBodies => new()
+    {
+        { "POST", "/v3/memories/add/", """{"messages":[{"role":"user","content":"bad \ud800 text"}],"user_id":"s1","infer":false}""", "messages[0].content" },
+        { "POST", "/v3/memories/add/", """{"messages":[{"role":"user","content":"bad text"}],"user_id":"s1","infer":true}""".Replace("bad text", "bad \\udc00 text", StringComparison.Ordinal), "messages[0].content" },
+        { "POST", "/v3/memories/add/", """{"messages":"hello","user_id":"\ud800","infer":false}""", "user_id" },
+        { "POST", "/v3/memories/add/", """{"messages":"hello","user_id":"s1","metadata":{"k":"\ud800"},"infer":false}""", "metadata.k" },
+        { "POST", "/v3/memories/add/", """{"messages":"hello","user_id":"s1","metadata":{"\ud800":1},"infer":false}""", "metadata" },
+        { "POST", "/v1/memories/", """{"messages":[{"role":"user","content":"\ud800"}],"user_id":"s1","async_mode":false,"infer":false}""", "messages[0].content" },
+        { "POST", "/v1/memories/", """{"messages":[{"role":"user","content":"\ud800"}],"user_id":"s1"}""", "messages[0].content" },
+        { "PATCH", ProjectPath, """{"custom_instructions":"\ud800"}""", "custom_instructions" },
+        { "PATCH", ProjectPath, """{"anything":["ok","\udfff"]}""", "anything[1]" },
+        { "POST", "/v1/imports/", """{"format":"engram.memories","version":1}""" + "\n" + """{"type":"memory","id":"x","memory":"\ud800"}""", "memory" },
+        { "POST", "/v1/feedback/", """{"memory_id":"01900000-0000-7000-8000-000000000000","feedback":"POSITIVE","feedback_reason":"\ud800"}""", "feedback_reason" },
+        { "PUT", "/v1/batch/", """{"memories":[{"memory_id":"01900000-0000-7000-8000-000000000000","text":"\ud800"}]}""", "memories[0].text" },
+        { "POST", "/mcp", """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_memory","arguments":{"text":"\ud800","infer":false}}}""", "params.arguments.text" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LoneSurrogateBodies))]
+    public async Task WriteBody_WithAnEscapedLoneSurrogate_Is400NamingTheField_AndWritesNothing(string method, string path, string body, string field)
+    {
+        var client = factory.CreateAuthorizedClient();
+        var before = Fingerprint();
+
+        var response = await SendAsync(client, method, path, Encoding.UTF8.GetBytes(body));
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(field, problem["field"]?.GetValue<string>());
+        Assert.Contains("surrogate", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, Fingerprint());
+    }
+
+    public static TheoryData<string, string, string> InvalidUtf8Bodies => new()
+    {
+        { "POST", "/v3/memories/add/", "FF" },
+        { "POST", "/v3/memories/add/", "C0AF" },
+        { "POST", "/v3/memories/add/", "EDA080" },
+        { "POST", "/v3/memories/add/", "F8888080" },
+        { "POST", "/v1/memories/", "FF" },
+        { "PATCH", ProjectPath, "FF" },
+        { "PATCH", ProjectPath, "EDA080" },
+        { "POST", "/v1/imports/", "C0AF" },
+        { "POST", "/v3/memories/search/", "FF" },
+        { "POST", "/mcp", "FF" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidUtf8Bodies))]
+    public async Task Body_WithInvalidUtf8_Is400NamingTheField_AndWritesNothing(string method, string path, string hex)
+    {
+        var client = factory.CreateAuthorizedClient();
+        var bad = Convert.FromHexString(hex);
+        byte[] body = path switch
+        {
+            ProjectPath => [.. "{\"custom_instructions\":\"x"u8, .. bad, .. "\"}"u8],
+            "/v1/imports/" => [.. "{\"format\":\"engram.memories\",\"version\":1}\n{\"type\":\"memory\",\"memory\":\"x"u8, .. bad, .. "\"}"u8],
+            "/v3/memories/search/" => [.. "{\"query\":\"x"u8, .. bad, .. "\",\"filters\":{\"user_id\":\"u\"}}"u8],
+            "/mcp" => [.. "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"add_memory\",\"arguments\":{\"text\":\"x"u8, .. bad, .. "\"}}}"u8],
+            _ => [.. "{\"messages\":[{\"role\":\"user\",\"content\":\"x"u8, .. bad, .. "\"}],\"user_id\":\"u8\",\"infer\":false}"u8],
+        };
+        var before = Fingerprint();
+
+        var response = await SendAsync(client, method, path, body);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("UTF-8", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(problem["field"]?.GetValue<string>()));
+        Assert.Equal(before, Fingerprint());
+        var settings = await (await client.GetAsync(ProjectPath)).JsonAsync();
+        Assert.DoesNotContain("\uFFFD", settings.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_WithInvalidUtf8_Is400NamingTheParameter()
+    {
+        var client = factory.CreateAuthorizedClient();
+
+        var problem = await ProblemAsync(await client.GetAsync("/v1/memories/?user_id=%FF"), HttpStatusCode.BadRequest);
+
+        Assert.Equal("user_id", problem["field"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PairedSurrogatesAndOtherUnicode_AreStoredAsSent()
+    {
+        var client = factory.CreateAuthorizedClient();
+        const string text = "Emoji \ud83d\ude00 and \u202e bidi, zero\u200bwidth and é";
+
+        var id = await client.AddMemoryAsync(text, "unicode-user");
+
+        var stored = await (await client.GetAsync($"/v1/memories/{id}/")).JsonAsync();
+        Assert.Equal(text, stored["memory"]!.GetValue<string>());
+    }
+
+    internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, byte[] body)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = Api.Json;
+        if (path == "/mcp")
+        {
+            request.Headers.Accept.ParseAdd("application/json");
+            request.Headers.Accept.ParseAdd("text/event-stream");
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Asserts a ProblemDetails with the status, <c>type</c>, <c>title</c> and a <c>detail</c>; returns it.</summary>
+    internal static async Task<JsonNode> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        await response.ErrorAsync(expected);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.False(string.IsNullOrEmpty(problem["type"]?.GetValue<string>()), problem.ToJsonString());
+        Assert.False(string.IsNullOrEmpty(problem["title"]?.GetValue<string>()), problem.ToJsonString());
+        Assert.Equal((int)expected, problem["status"]!.GetValue<int>());
+        return problem;
+    }
+
+    /// <summary>Row counts and stored bytes of every table: equal before and after means nothing was written.</summary>
+    private string Fingerprint() => DatabaseFingerprint.Of(Path.Combine(factory.DataDirectory, "engram.db"));
+}
+
+/// <summary>Row counts and total stored bytes of every table of a SQLite database, read on a connection of its own.</summary>
+internal static class DatabaseFingerprint
+{
+    public static string Of(string databasePath)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        var tables = new List<string>();
+        using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name";
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var parts = new List<string>();
+        foreach (var table in tables)
+        {
+            var columns = new List<string>();
+            using (var info = connection.CreateCommand())
+            {
+                info.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+                using var reader = info.ExecuteReader();
+                while (reader.Read())
+                {
+                    columns.Add(reader.GetString(0));
+                }
+            }
+
+            using var count = connection.CreateCommand();
+            var bytes = columns.Count == 0 ? "0" : string.Join(" + ", columns.Select(c => $"total(length(CAST(\"{c}\" AS BLOB)))"));
+            count.CommandText = $"SELECT count(*), {bytes} FROM \"{table}\"";
+            using var row = count.ExecuteReader();
+            row.Read();
+            parts.Add($"{table}:{row.GetInt64(0)}:{row.GetDouble(1)}");
+        }
+
+        return string.Join(' ', parts);
+    }
+}
