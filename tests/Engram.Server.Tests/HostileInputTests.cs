@@ -105,6 +105,61 @@ public sealed class HostileInputTests(EngramServerFactory factory) : IClassFixtu
         Assert.Equal(text, stored["memory"]!.GetValue<string>());
     }
 
+    public static TheoryData<string> ReadRoutes => new() { "/v3/memories/", "/v3/memories/search/", "/v2/memories/", "/v2/memories/search/" };
+
+    [Theory]
+    [MemberData(nameof(ReadRoutes))]
+    public async Task WideFlatFilters_AreAnswered_NotAnExpressionTreeError(string path)
+    {
+        var client = factory.CreateAuthorizedClient();
+        await client.AddMemoryAsync("Wide filters still find me", "wide-user", ",\"metadata\":{\"k7\":\"v7\"}");
+        var or = string.Join(',', Enumerable.Range(0, 1_000).Select(i => "{\"metadata\":{\"k" + i + "\":\"v" + i + "\"}}"));
+        var and = string.Join(',', Enumerable.Range(0, 1_000).Select(i => "{\"created_at\":{\"gte\":\"2000-01-" + (1 + (i % 28)).ToString("00", System.Globalization.CultureInfo.InvariantCulture) + "\"}}"));
+        var siblings = string.Join(',', Enumerable.Range(0, 1_500).Select(i => "\"m" + i + "\":{\"ne\":\"x\"}"));
+
+        foreach (var filters in new[]
+        {
+            "{\"user_id\":\"wide-user\",\"OR\":[" + or + "]}",
+            "{\"AND\":[{\"user_id\":\"wide-user\"}," + and + "]}",
+            "{\"user_id\":\"wide-user\",\"metadata\":{" + siblings + "}}",
+        })
+        {
+            var response = await client.PostJsonAsync(path, "{\"query\":\"wide filters\",\"filters\":" + filters + "}");
+
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 400)]}");
+            Assert.Contains("Wide filters still find me", body, StringComparison.Ordinal);
+        }
+    }
+
+    public static TheoryData<string, string> OversizedFilters => new()
+    {
+        // Four lists, each under the cap, binding 36,000 values together (SQLite allows 32,766 variables).
+        { "/v3/memories/", "{\"filters\":{\"user_id\":\"u\",\"AND\":[" + string.Join(',', Enumerable.Range(0, 4).Select(_ => "{\"run_id\":{\"in\":[" + Values(9_000) + "]}}")) + "]}}" },
+        { "/v3/memories/search/", "{\"query\":\"q\",\"filters\":{\"user_id\":\"u\",\"AND\":[" + string.Join(',', Enumerable.Range(0, 4).Select(_ => "{\"run_id\":{\"nin\":[" + Values(9_000) + "]}}")) + "]}}" },
+        // A categories list skipped the cap.
+        { "/v3/memories/", "{\"filters\":{\"user_id\":\"u\",\"categories\":{\"in\":[" + Values(40_000) + "]}}}" },
+        { "/v3/memories/", "{\"filters\":{\"user_id\":\"u\"},\"categories\":[" + Values(40_000) + "]}" },
+        { "/v3/memories/search/", "{\"query\":\"q\",\"filters\":{\"user_id\":\"u\"},\"categories\":[" + Values(40_000) + "]}" },
+        // Search did not apply the list's cap at all.
+        { "/v3/memories/search/", "{\"query\":\"q\",\"filters\":{\"user_id\":{\"in\":[" + Values(100_001) + "]}}}" },
+        { "/v2/memories/search/", "{\"query\":\"q\",\"filters\":{\"user_id\":{\"in\":[" + Values(10_001) + "]}}}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OversizedFilters))]
+    public async Task FilterWithMoreThanTenThousandValues_Is400NamingFilters(string path, string body)
+    {
+        var client = factory.CreateAuthorizedClient();
+
+        var problem = await ProblemAsync(await client.PostJsonAsync(path, body), HttpStatusCode.BadRequest);
+
+        Assert.Contains("10000", problem["detail"]!.GetValue<string>().Replace(",", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains(problem["field"]!.GetValue<string>(), new[] { "filters", "categories" });
+    }
+
+    private static string Values(int count) => string.Join(',', Enumerable.Range(0, count).Select(i => $"\"v{i}\""));
+
     internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, byte[] body)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(body) };

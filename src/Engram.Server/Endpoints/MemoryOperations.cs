@@ -123,6 +123,7 @@ internal static class MemoryOperations
             WireParsing.Filters(body.Filters),
             MetadataFilter(body.Metadata),
             CategoriesFilter(WireParsing.Strings(body.Categories, "categories")));
+        MemoryFilter.ThrowIfTooLarge(filter);
         return new SearchMemoriesRequest
         {
             Query = body.Query ?? string.Empty,
@@ -169,6 +170,7 @@ internal static class MemoryOperations
             string.IsNullOrWhiteSpace(body.Keywords)
                 ? null
                 : new ComparisonFilter(FilterField.Of(FilterFieldKind.Memory), FilterOperator.IContains, JsonSerializer.SerializeToElement(body.Keywords, ServerJsonContext.Default.String)));
+        MemoryFilter.ThrowIfTooLarge(filter);
         var request = new ListMemoriesRequest { Scope = scope, Filter = filter, Page = page, PageSize = pageSize, ShowExpired = body.ShowExpired ?? false };
         return body.LatestOnly is { } latestOnly ? request with { LatestOnly = latestOnly } : request;
     }
