@@ -65,7 +65,11 @@ public static class EngramServerBuilderExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
-            // Mem0's clients read `detail`: every error body has one.
+            // Every problem has a type and a title (ASP.NET Core has no defaults for 413, 414, 429 or 499), and Mem0's
+            // clients read `detail`: every error body has one.
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Type ??= ProblemTypes.For(status);
+            context.ProblemDetails.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Client Closed Request";
             context.ProblemDetails.Detail ??= context.ProblemDetails.Title;
         });
         services.AddExceptionHandler<Mem0ExceptionHandler>();
