@@ -160,6 +160,71 @@ public sealed class HostileInputTests(EngramServerFactory factory) : IClassFixtu
 
     private static string Values(int count) => string.Join(',', Enumerable.Range(0, count).Select(i => $"\"v{i}\""));
 
+    public static TheoryData<string> UuidForms => new() { "upper", "braced", "dashless", "parenthesised", "padded" };
+
+    [Theory]
+    [MemberData(nameof(UuidForms))]
+    public async Task MemoryId_InAnyUuidForm_NamesTheSameMemoryOnEveryRoute(string form)
+    {
+        var client = factory.CreateAuthorizedClient();
+        var id = await client.AddMemoryAsync("Forms of one id", "uuid-user-" + form);
+        var other = Form(id, form);
+
+        var got = await (await client.GetAsync($"/v1/memories/{Uri.EscapeDataString(other)}/")).JsonAsync();
+        var history = await (await client.GetAsync($"/v1/memories/{Uri.EscapeDataString(other)}/history/")).JsonAsync();
+        var updated = await (await client.PutJsonAsync($"/v1/memories/{Uri.EscapeDataString(other)}/", """{"text":"Forms of one id, updated"}""")).JsonAsync();
+        var batch = await (await client.PutJsonAsync("/v1/batch/", $$"""{"memories":[{"memory_id":{{JsonSerializer.Serialize(other)}},"text":"Forms of one id, batched"}]}""")).JsonAsync();
+        var feedback = await (await client.PostJsonAsync("/v1/feedback/", $$"""{"memory_id":{{JsonSerializer.Serialize(other)}},"feedback":"POSITIVE"}""")).JsonAsync();
+        var mcp = await (await SendAsync(client, "POST", "/mcp", Encoding.UTF8.GetBytes(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_memory\",\"arguments\":{\"memory_id\":" + JsonSerializer.Serialize(other) + "}}}"))).Content.ReadAsStringAsync();
+        var filtered = await (await client.PostJsonAsync("/v3/memories/", "{\"filters\":{\"user_id\":\"uuid-user-" + form + "\",\"memory_id\":" + JsonSerializer.Serialize(other) + "}}")).JsonAsync();
+        var deleted = await (await client.DeleteAsync($"/v1/memories/{Uri.EscapeDataString(other)}/")).JsonAsync();
+
+        Assert.Equal(id, got["id"]!.GetValue<string>());
+        Assert.NotEmpty(history.AsArray());
+        Assert.Equal(id, updated["id"]!.GetValue<string>());
+        Assert.NotNull(batch);
+        Assert.NotNull(feedback["id"]);
+        Assert.Single(await factory.Store.Feedback.ListFeedbackAsync("default", id));
+        Assert.Contains(id, mcp, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"isError\":true", mcp, StringComparison.Ordinal);
+        Assert.Equal(id, Assert.Single(filtered["results"]!.AsArray())!["id"]!.GetValue<string>());
+        Assert.Equal(id, deleted["erasure"]!["memory_ids"]![0]!.GetValue<string>());
+        await (await client.GetAsync($"/v1/memories/{id}/")).ErrorAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task EventAndExportIds_InAnyUuidForm_AreFound_AndANonUuidIs400NamingTheField()
+    {
+        var client = factory.CreateAuthorizedClient();
+        var queued = await (await client.PostJsonAsync("/v3/memories/add/", """{"messages":"I keep an upper-case diary.","user_id":"uuid-events"}""")).JsonAsync();
+        var eventId = queued["event_id"]!.GetValue<string>();
+        await client.WaitForEventAsync(eventId);
+        var export = await (await client.PostJsonAsync("/v1/exports/", """{"schema":{"type":"object"},"filters":{"user_id":"uuid-events"}}""")).JsonAsync(HttpStatusCode.Created);
+        var exportId = export["id"]!.GetValue<string>();
+
+        var byUpperEvent = await (await client.GetAsync($"/v1/event/{eventId.ToUpperInvariant()}/")).JsonAsync();
+        var byBracedExport = await (await client.PostJsonAsync("/v1/exports/get/", "{\"memory_export_id\":\"{" + exportId + "}\"}")).JsonAsync();
+        var badEvent = await ProblemAsync(await client.GetAsync("/v1/event/not-a-uuid/"), HttpStatusCode.BadRequest);
+        var badExport = await ProblemAsync(await client.PostJsonAsync("/v1/exports/get/", """{"memory_export_id":"x"}"""), HttpStatusCode.BadRequest);
+        var badMemory = await ProblemAsync(await client.GetAsync("/v1/memories/not-a-uuid/"), HttpStatusCode.BadRequest);
+
+        Assert.Equal(eventId, byUpperEvent["id"]!.GetValue<string>());
+        Assert.Equal(exportId, byBracedExport["id"]!.GetValue<string>());
+        Assert.Equal("event_id", badEvent["field"]!.GetValue<string>());
+        Assert.Equal("memory_export_id", badExport["field"]!.GetValue<string>());
+        Assert.Equal("memory_id", badMemory["field"]!.GetValue<string>());
+    }
+
+    private static string Form(string id, string form) => form switch
+    {
+        "upper" => id.ToUpperInvariant(),
+        "braced" => "{" + id + "}",
+        "dashless" => id.Replace("-", "", StringComparison.Ordinal),
+        "parenthesised" => "(" + id.ToUpperInvariant() + ")",
+        _ => " " + id + " ",
+    };
+
     internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, byte[] body)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(body) };

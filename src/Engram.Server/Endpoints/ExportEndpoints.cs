@@ -72,7 +72,7 @@ internal static class ExportEndpoints
         MemoryExport? export;
         if (!string.IsNullOrWhiteSpace(body.MemoryExportId))
         {
-            export = await exports.GetExportAsync(tenant.ProjectId, body.MemoryExportId.Trim(), cancellationToken);
+            export = await exports.GetExportAsync(tenant.ProjectId, WireParsing.Uuid(body.MemoryExportId, "memory_export_id"), cancellationToken);
         }
         else if (body.Filters.ValueKind == JsonValueKind.Object)
         {

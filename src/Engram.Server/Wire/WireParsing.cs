@@ -70,13 +70,31 @@ internal static class WireParsing
     {
         try
         {
-            return MemoryFilter.Parse(value);
+            return CanonicalIds(MemoryFilter.Parse(value));
         }
         catch (InvalidOperationException ex)
         {
             throw new MemoryValidationException($"filters hold a string that is not valid UTF-16: {ex.Message}", "filters");
         }
     }
+
+    /// <summary>Memory ids in filters (<c>id</c>, <c>memory_id</c>) follow the routes' rule: a UUID in any form is its canonical form.</summary>
+    private static MemoryFilter CanonicalIds(MemoryFilter filter) => filter switch
+    {
+        AndFilter and => new AndFilter(and.Filters.Select(CanonicalIds).ToList()),
+        OrFilter or => new OrFilter(or.Filters.Select(CanonicalIds).ToList()),
+        NotFilter not => new NotFilter(not.Filters.Select(CanonicalIds).ToList()),
+        ComparisonFilter { Field.Kind: FilterFieldKind.Id, Operator: FilterOperator.Eq or FilterOperator.Ne or FilterOperator.In or FilterOperator.Nin } id => id with { Value = CanonicalIds(id.Value) },
+        _ => filter,
+    };
+
+    private static JsonElement CanonicalIds(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String when UuidIdentifiers.TryNormalize(value.GetString(), out var canonical) => JsonSerializer.SerializeToElement(canonical, ServerJsonContext.Default.String),
+        JsonValueKind.Array => JsonSerializer.SerializeToElement(
+            value.EnumerateArray().Select(item => CanonicalIds(item)).ToList(), ServerJsonContext.Default.ListJsonElement),
+        _ => value,
+    };
 
     /// <summary>Reads the scope ids that an add request carries inside <c>filters</c> (the Python client may put them there).</summary>
     public static MemoryScope ScopeFromFilters(JsonElement filters)
@@ -304,16 +322,18 @@ internal static class WireParsing
         }
     }
 
-    /// <summary>Checks that a memory id is a UUID, as Mem0 does (400 <c>memory_id should be a valid UUID</c>).</summary>
-    public static string MemoryId(string? memoryId, string name = "memory_id")
-    {
-        if (string.IsNullOrWhiteSpace(memoryId) || !Guid.TryParse(memoryId, out _))
-        {
-            throw new MemoryValidationException($"{name} should be a valid UUID.", name);
-        }
+    /// <summary>
+    /// Reads a memory id: a UUID in any form <see cref="Guid.TryParse(string, out Guid)"/> accepts, returned in its canonical
+    /// lower-case form (the one rule for every route, <see cref="UuidIdentifiers"/>); anything else is a 400, as in Mem0
+    /// (<c>memory_id should be a valid UUID</c>).
+    /// </summary>
+    public static string MemoryId(string? memoryId, string name = "memory_id") => Uuid(memoryId, name);
 
-        return memoryId.Trim();
-    }
+    /// <summary>Reads an id that is a UUID (memory, event, export) into its canonical form, or refuses it naming <paramref name="name"/>.</summary>
+    public static string Uuid(string? value, string name) =>
+        UuidIdentifiers.TryNormalize(value, out var canonical)
+            ? canonical
+            : throw new MemoryValidationException($"{name} should be a valid UUID.", name);
 
     /// <summary>Whether an object's keys include a scope id (used to require ≥1 entity id in filters).</summary>
     public static bool IsScopeKey(string key) => Array.IndexOf(ScopeKeys, key) >= 0;
