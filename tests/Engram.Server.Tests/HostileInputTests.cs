@@ -225,6 +225,35 @@ public sealed class HostileInputTests(EngramServerFactory factory) : IClassFixtu
         _ => " " + id + " ",
     };
 
+    [Fact]
+    public async Task Wildcard_MeansEveryValueOfItsKind_OnEveryRoute_AndCannotNameOneEntity()
+    {
+        var client = factory.CreateAuthorizedClient();
+        var first = await client.AddMemoryAsync("Wildcard one likes kites", "wild-1");
+        var second = await client.AddMemoryAsync("Wildcard two likes kites", "wild-2");
+
+        var byQuery = await (await client.GetAsync("/v1/memories/?user_id=*&limit=200")).JsonAsync();
+        var byFilters = await (await client.PostJsonAsync("/v2/memories/", """{"filters":{"user_id":"*"},"page_size":200}""")).JsonAsync();
+        var searched = await (await client.PostJsonAsync("/v1/memories/search/", """{"query":"who likes kites","user_id":"*","top_k":50}""")).JsonAsync();
+
+        static string[] Ids(JsonNode list) => [.. list.AsArray().Select(m => m!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
+        Assert.Contains(first, Ids(byQuery));
+        Assert.Contains(second, Ids(byQuery));
+        Assert.Equal(Ids(byFilters), Ids(byQuery));
+        Assert.Contains(first, Ids(searched));
+        Assert.Contains(second, Ids(searched));
+
+        var before = Fingerprint();
+        var add = await ProblemAsync(await client.PostJsonAsync("/v3/memories/add/", """{"messages":"I am everyone","user_id":"*","infer":false}"""), HttpStatusCode.BadRequest);
+        var addQueued = await ProblemAsync(await client.PostJsonAsync("/v1/memories/", """{"messages":"I am every agent","agent_id":" * "}"""), HttpStatusCode.BadRequest);
+        var entity = await ProblemAsync(await client.DeleteAsync("/v2/entities/user/*/"), HttpStatusCode.BadRequest);
+        Assert.Equal("user_id", add["field"]!.GetValue<string>());
+        Assert.Equal("agent_id", addQueued["field"]!.GetValue<string>());
+        Assert.Equal("user_id", entity["field"]!.GetValue<string>());
+        Assert.Equal(before, Fingerprint());
+        await (await client.GetAsync($"/v1/memories/{first}/")).JsonAsync();
+    }
+
     internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, byte[] body)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(body) };

@@ -32,6 +32,45 @@ internal static class WireParsing
         RunId = ScopeId(request.RunId, "run_id") ?? ScopeId(request.SessionId, "session_id"),
     };
 
+    /// <summary>The identifier that means "every value of this kind" in reads and deletes (as in filters: <c>{"user_id": "*"}</c>).</summary>
+    public const string Wildcard = "*";
+
+    /// <summary>
+    /// Splits a top-level scope (query parameters, legacy bodies) into its plain identifiers and its <c>*</c> wildcards,
+    /// which become "has a value of this kind" conditions: <c>?user_id=*</c> means what <c>{"filters": {"user_id": "*"}}</c>
+    /// means, every memory that has a user id — one meaning for <c>*</c> on every route.
+    /// </summary>
+    /// <returns>The scope without wildcards (<see langword="null"/> when nothing is left) and the wildcard conditions, if any.</returns>
+    public static (MemoryScope? Scope, MemoryFilter? Wildcards) SplitWildcards(MemoryScope scope)
+    {
+        var wildcards = new List<MemoryFilter>(4);
+        var plain = new MemoryScope
+        {
+            UserId = Plain(scope.UserId, FilterFieldKind.UserId),
+            AgentId = Plain(scope.AgentId, FilterFieldKind.AgentId),
+            AppId = Plain(scope.AppId, FilterFieldKind.AppId),
+            RunId = Plain(scope.RunId, FilterFieldKind.RunId),
+        };
+        return (plain.IsEmpty ? null : plain, MemoryFilter.AllOf(wildcards));
+
+        string? Plain(string? value, FilterFieldKind kind)
+        {
+            if (value?.Trim() == Wildcard)
+            {
+                wildcards.Add(new ExistsFilter(FilterField.Of(kind)));
+                return null;
+            }
+
+            return value;
+        }
+    }
+
+    /// <summary>Refuses <c>*</c> where an identifier names one entity (an add, an entity deletion): there it would mean everything.</summary>
+    public static string? NotWildcard(string? value, string name) => value?.Trim() == Wildcard
+        ? throw new MemoryValidationException(
+            $"{name} cannot be '*': '*' means every {name} in reads and deletes (DELETE /v1/memories/?{name}=* deletes them all), so it cannot name one.", name)
+        : value;
+
     /// <summary>Mem0 Platform rejects scope ids at the top level of search and list: they belong in <c>filters</c>.</summary>
     public static void RejectTopLevelScope(IScopedRequest request, string operation)
     {
