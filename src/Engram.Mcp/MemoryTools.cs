@@ -229,16 +229,20 @@ public sealed class MemoryTools
     {
         if (messages is not { ValueKind: JsonValueKind.Array } list || list.GetArrayLength() == 0)
         {
-            return [MemoryMessage.User(text)];
+            // The REST routes' rule: an add that would store nothing is refused, not answered with no results.
+            return string.IsNullOrWhiteSpace(text)
+                ? throw new MemoryValidationException("text cannot be empty: give what to remember.", "text")
+                : [MemoryMessage.User(text)];
         }
 
         var result = new List<MemoryMessage>();
         foreach (var message in list.EnumerateArray())
         {
             if (message.ValueKind != JsonValueKind.Object
-                || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+                || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String
+                || string.IsNullOrWhiteSpace(content.GetString()))
             {
-                throw new MemoryValidationException("messages must be a list of {\"role\", \"content\"} objects.", "messages");
+                throw new MemoryValidationException("messages must be a list of {\"role\", \"content\"} objects, each content a non-empty text.", "messages");
             }
 
             var role = message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : MemoryRoles.User;

@@ -254,6 +254,81 @@ public sealed class HostileInputTests(EngramServerFactory factory) : IClassFixtu
         await (await client.GetAsync($"/v1/memories/{first}/")).JsonAsync();
     }
 
+    public static TheoryData<string, string, string> MessagesWithoutText => new()
+    {
+        { "/v3/memories/add/", """{"messages":[{"role":"user"}],"user_id":"nt","infer":false}""", "messages[0].content" },
+        { "/v3/memories/add/", """{"messages":[{"role":"user","content":null}],"user_id":"nt"}""", "messages[0].content" },
+        { "/v3/memories/add/", """{"messages":[{"role":"user","content":""}],"user_id":"nt"}""", "messages[0].content" },
+        { "/v3/memories/add/", """{"messages":[{"role":"user","content":"ok"},{"role":"assistant","content":"  "}],"user_id":"nt","infer":false}""", "messages[1].content" },
+        { "/v3/memories/add/", """{"messages":[{"role":"user","content":[]}],"user_id":"nt","infer":false}""", "messages[0].content" },
+        { "/v3/memories/add/", """{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x/y.png"}}]}],"user_id":"nt"}""", "messages[0].content" },
+        { "/v3/memories/add/", """{"messages":[{"role":"user","content":42}],"user_id":"nt"}""", "messages[0].content" },
+        { "/v3/memories/add/", """{"messages":{"role":"user"},"user_id":"nt"}""", "messages.content" },
+        { "/v3/memories/add/", """{"messages":"   ","user_id":"nt"}""", "messages" },
+        { "/v1/memories/", """{"messages":[{"role":"user","content":null}],"user_id":"nt","async_mode":false,"infer":false}""", "messages[0].content" },
+        { "/v1/memories/", """{"messages":[{"role":"user"}],"user_id":"nt"}""", "messages[0].content" },
+        { "/mcp", """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_memory","arguments":{"text":"","infer":false}}}""", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MessagesWithoutText))]
+    public async Task Add_WithAMessageThatHasNoText_IsRefusedNamingIt_AndStoresNothing(string path, string body, string field)
+    {
+        var client = factory.CreateAuthorizedClient();
+        var before = Fingerprint();
+
+        var response = await SendAsync(client, "POST", path, Encoding.UTF8.GetBytes(body));
+
+        if (path == "/mcp")
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.Contains("\"isError\":true", text, StringComparison.Ordinal);
+            Assert.Contains("text cannot be empty", text, StringComparison.Ordinal);
+        }
+        else
+        {
+            var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+            Assert.Equal(field, problem["field"]!.GetValue<string>());
+        }
+
+        Assert.Equal(before, Fingerprint());
+    }
+
+    [Fact]
+    public async Task Add_WithContentParts_StoresTheirText()
+    {
+        var client = factory.CreateAuthorizedClient();
+
+        var added = await (await client.PostJsonAsync("/v3/memories/add/",
+            """{"messages":[{"role":"user","content":[{"type":"text","text":"I paint"},{"type":"image_url","image_url":{"url":"https://x/y.png"}},{"type":"text","text":"watercolours"}]}],"user_id":"parts-user","infer":false}""")).JsonAsync();
+
+        Assert.Equal("I paint\nwatercolours", Assert.Single(added["results"]!.AsArray())!["data"]!["memory"]!.GetValue<string>());
+    }
+
+    public static TheoryData<string, string, string> NonStringIds => new()
+    {
+        { "/v3/memories/add/", """{"messages":"I count in floats","user_id":1e308,"infer":false}""", "user_id" },
+        { "/v3/memories/add/", """{"messages":"I count in floats","user_id":42}""", "user_id" },
+        { "/v3/memories/add/", """{"messages":"I count in floats","filters":{"agent_id":7},"infer":false}""", "agent_id" },
+        { "/v1/memories/", """{"messages":"I count in floats","run_id":-0,"async_mode":false,"infer":false}""", "run_id" },
+        { "/v3/memories/add/", """{"messages":"I count in floats","user_id":true}""", "user_id" },
+        { "/v1/memories/search/", """{"query":"floats","app_id":3.5}""", "app_id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonStringIds))]
+    public async Task ScopeId_ThatIsNotAString_IsRefusedNamingIt_AndStoresNothing(string path, string body, string field)
+    {
+        var client = factory.CreateAuthorizedClient();
+        var before = Fingerprint();
+
+        var problem = await ProblemAsync(await client.PostJsonAsync(path, body), HttpStatusCode.BadRequest);
+
+        Assert.Equal(field, problem["field"]!.GetValue<string>());
+        Assert.Contains("must be a string", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, Fingerprint());
+    }
+
     internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, byte[] body)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(body) };

@@ -14,12 +14,15 @@ internal static class WireParsing
 
     private static readonly string[] ScopeKeys = ["user_id", "agent_id", "app_id", "run_id", "session_id", "userId", "agentId", "appId", "runId", "sessionId"];
 
-    /// <summary>Reads a scope identifier: a string, or a number (Mem0 coerces ids to strings); absent or null is none.</summary>
+    /// <summary>
+    /// Reads a scope identifier: identifiers are strings, so a number is refused as a boolean is (a number has no one
+    /// text form: <c>1e308</c>, <c>1E+308</c> and <c>1.0e308</c> are the same number); absent or null is none.
+    /// </summary>
     public static string? ScopeId(JsonElement value, string name) => value.ValueKind switch
     {
         JsonValueKind.Undefined or JsonValueKind.Null => null,
         JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.Number => throw new MemoryValidationException($"{name} must be a string: send \"{value.GetRawText()}\" with quotes if that is the id.", name),
         _ => throw new MemoryValidationException($"{name} must be a string.", name),
     };
 
@@ -174,16 +177,21 @@ internal static class WireParsing
 
     /// <summary>
     /// Reads <c>messages</c> as Mem0 accepts them: a string (one user message), one message object, or a list of message
-    /// objects <c>{role, content, name?}</c>. A content that is not text (an image) is skipped, as messages without content are.
+    /// objects <c>{role, content, name?}</c>. Every message must carry text — a string, a <c>{"text": …}</c> part, or a
+    /// list of content parts (OpenAI's form, whose text parts are joined by new lines) — so that an add never answers
+    /// success having stored nothing: a message whose content is absent, null, blank, a number, or parts without text (an
+    /// image alone) is a 400 naming <c>messages[i].content</c>.
     /// </summary>
     public static IReadOnlyList<AddEventMessage> Messages(JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                return [new AddEventMessage(MemoryRoles.User, value.GetString()!, null)];
+                return string.IsNullOrWhiteSpace(value.GetString())
+                    ? throw new MemoryValidationException("messages cannot be empty: give the text to remember.", "messages")
+                    : [new AddEventMessage(MemoryRoles.User, value.GetString()!, null)];
             case JsonValueKind.Object:
-                return [Message(value, 0)];
+                return [Message(value, 0, "messages")];
             case JsonValueKind.Array:
                 var result = new List<AddEventMessage>(value.GetArrayLength());
                 var index = 0;
@@ -191,10 +199,11 @@ internal static class WireParsing
                 {
                     if (item.ValueKind != JsonValueKind.Object)
                     {
-                        throw new MemoryValidationException($"messages[{index}] must be an object {{\"role\", \"content\"}}.", "messages");
+                        throw new MemoryValidationException($"messages[{index}] must be an object {{\"role\", \"content\"}}.", $"messages[{index}]");
                     }
 
-                    result.Add(Message(item, index++));
+                    result.Add(Message(item, index, $"messages[{index}]"));
+                    index++;
                 }
 
                 if (result.Count == 0)
@@ -210,9 +219,10 @@ internal static class WireParsing
         }
     }
 
-    private static AddEventMessage Message(JsonElement message, int index)
+    private static AddEventMessage Message(JsonElement message, int index, string path)
     {
         string? role = null, content = null, name = null;
+        var contentKind = JsonValueKind.Undefined;
         foreach (var property in message.EnumerateObject())
         {
             switch (property.Name)
@@ -220,13 +230,15 @@ internal static class WireParsing
                 case "role":
                     role = property.Value.ValueKind == JsonValueKind.String
                         ? property.Value.GetString()
-                        : throw new MemoryValidationException($"messages[{index}].role must be a string.", "messages");
+                        : throw new MemoryValidationException($"{path}.role must be a string.", $"{path}.role");
                     break;
                 case "content":
+                    contentKind = property.Value.ValueKind;
                     content = property.Value.ValueKind switch
                     {
                         JsonValueKind.String => property.Value.GetString(),
-                        JsonValueKind.Object when property.Value.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String => text.GetString(),
+                        JsonValueKind.Object => PartText(property.Value),
+                        JsonValueKind.Array => string.Join('\n', property.Value.EnumerateArray().Select(PartText).Where(t => !string.IsNullOrWhiteSpace(t))),
                         _ => null,
                     };
                     break;
@@ -238,11 +250,34 @@ internal static class WireParsing
 
         if (string.IsNullOrWhiteSpace(role))
         {
-            throw new MemoryValidationException($"messages[{index}] needs a role (user, assistant or system).", "messages");
+            throw new MemoryValidationException($"{path} needs a role (user, assistant or system).", $"{path}.role");
         }
 
-        return new AddEventMessage(role, content ?? string.Empty, name);
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            var what = contentKind switch
+            {
+                JsonValueKind.Undefined => "has no content",
+                JsonValueKind.Null => "has a null content",
+                JsonValueKind.String => "has an empty content",
+                JsonValueKind.Object or JsonValueKind.Array => "has no text in its content (only text is stored; images and other parts are not)",
+                _ => "has a content that is not text",
+            };
+            throw new MemoryValidationException(
+                $"messages[{index}] {what}: nothing would be stored. Give each message its text as a string (or text parts); leave out messages without text.",
+                $"{path}.content");
+        }
+
+        return new AddEventMessage(role, content, name);
     }
+
+    // A content part: {"type": "text", "text": "…"} (or any object with a text string), or a bare string in a list.
+    private static string? PartText(JsonElement part) => part.ValueKind switch
+    {
+        JsonValueKind.String => part.GetString(),
+        JsonValueKind.Object when part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String => text.GetString(),
+        _ => null,
+    };
 
     /// <summary>
     /// Reads a point in time: epoch seconds (Mem0's <c>timestamp</c>), an ISO-8601 date or date-time string (UTC when no
