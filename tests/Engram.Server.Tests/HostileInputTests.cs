@@ -175,6 +175,7 @@ public sealed class HostileInputTests(EngramServerFactory factory) : IClassFixtu
         var updated = await (await client.PutJsonAsync($"/v1/memories/{Uri.EscapeDataString(other)}/", """{"text":"Forms of one id, updated"}""")).JsonAsync();
         var batch = await (await client.PutJsonAsync("/v1/batch/", $$"""{"memories":[{"memory_id":{{JsonSerializer.Serialize(other)}},"text":"Forms of one id, batched"}]}""")).JsonAsync();
         var feedback = await (await client.PostJsonAsync("/v1/feedback/", $$"""{"memory_id":{{JsonSerializer.Serialize(other)}},"feedback":"POSITIVE"}""")).JsonAsync();
+        var feedbackStored = (await factory.Store.Feedback.ListFeedbackAsync("default", id)).Count;
         var mcp = await (await SendAsync(client, "POST", "/mcp", Encoding.UTF8.GetBytes(
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"get_memory\",\"arguments\":{\"memory_id\":" + JsonSerializer.Serialize(other) + "}}}"))).Content.ReadAsStringAsync();
         var filtered = await (await client.PostJsonAsync("/v3/memories/", "{\"filters\":{\"user_id\":\"uuid-user-" + form + "\",\"memory_id\":" + JsonSerializer.Serialize(other) + "}}")).JsonAsync();
@@ -185,7 +186,7 @@ public sealed class HostileInputTests(EngramServerFactory factory) : IClassFixtu
         Assert.Equal(id, updated["id"]!.GetValue<string>());
         Assert.NotNull(batch);
         Assert.NotNull(feedback["id"]);
-        Assert.Single(await factory.Store.Feedback.ListFeedbackAsync("default", id));
+        Assert.Equal(1, feedbackStored);
         Assert.Contains(id, mcp, StringComparison.Ordinal);
         Assert.DoesNotContain("\"isError\":true", mcp, StringComparison.Ordinal);
         Assert.Equal(id, Assert.Single(filtered["results"]!.AsArray())!["id"]!.GetValue<string>());
@@ -398,5 +399,47 @@ internal static class DatabaseFingerprint
         }
 
         return string.Join(' ', parts);
+    }
+}
+
+/// <summary><c>DELETE /v1/memories/?user_id=*</c> erases each user it reaches as a scope: messages, event payloads and exports too.</summary>
+public sealed class WildcardErasureTests(EngramServerFactory factory) : IClassFixture<EngramServerFactory>
+{
+    [Fact]
+    public async Task DeleteAll_WithAWildcard_ErasesEveryReachedScope_NotOnlyItsMemories()
+    {
+        var client = factory.CreateAuthorizedClient();
+        var events = new List<string>();
+        foreach (var user in new[] { "Wildusersapphire", "Wilduseremerald" })
+        {
+            var queued = await (await client.PostJsonAsync("/v3/memories/add/", $$"""{"messages":[{"role":"user","content":"I like opals"},{"role":"assistant","content":"Noted"}],"user_id":"{{user}}"}""")).JsonAsync();
+            events.Add(queued["event_id"]!.GetValue<string>());
+            await client.WaitForEventAsync(events[^1]);
+            await (await client.PostJsonAsync("/v1/exports/", "{\"schema\":{\"type\":\"object\"},\"filters\":{\"user_id\":\"" + user + "\"}}")).JsonAsync(HttpStatusCode.Created);
+        }
+
+        var erased = await (await client.DeleteAsync("/v1/memories/?user_id=*")).JsonAsync();
+
+        Assert.True(erased["erasure"]!["memories"]!.GetValue<int>() >= 2);
+        Assert.True(erased["erasure"]!["exports_deleted"]!.GetValue<int>() >= 2);
+        foreach (var eventId in events)
+        {
+            var stored = await (await client.GetAsync($"/v1/event/{eventId}/")).JsonAsync();
+            Assert.DoesNotContain("Wilduser", stored.ToJsonString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("opals", stored.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        var db = Path.Combine(factory.DataDirectory, "engram.db");
+        Assert.Equal(0, Scalar(db, "SELECT count(*) FROM messages WHERE user_id LIKE 'Wilduser%'"));
+        Assert.Equal(0, Scalar(db, "SELECT count(*) FROM exports"));
+    }
+
+    private static long Scalar(string databasePath, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
     }
 }

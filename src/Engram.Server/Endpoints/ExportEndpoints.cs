@@ -59,6 +59,7 @@ internal static class ExportEndpoints
             Instructions = body.ExportInstructions,
             Data = ExportShaper.Shape(body.Schema, items),
             MemoryCount = items.Count,
+            MemoryIds = items.Select(i => i.Id).ToList(),
             CreatedAt = now,
         };
         await exports.CreateExportAsync(export, cancellationToken);
