@@ -111,7 +111,7 @@ public sealed class MemoryTools
         [Description("The memory id (a UUID returned by another tool).")] string memory_id,
         CancellationToken cancellationToken = default) => Run(async () =>
     {
-        var item = await _memory.GetAsync(memory_id, cancellationToken).ConfigureAwait(false) ?? throw new MemoryNotFoundException(memory_id);
+        var item = await _memory.GetAsync(MemoryId(memory_id), cancellationToken).ConfigureAwait(false) ?? throw new MemoryNotFoundException(memory_id);
         return JsonSerializer.Serialize(McpMemory.From(item), McpJson.Default.McpMemory);
     });
 
@@ -126,7 +126,7 @@ public sealed class MemoryTools
         CancellationToken cancellationToken = default) => Run(async () =>
     {
         var item = await _memory.UpdateAsync(
-            new UpdateMemoryRequest { MemoryId = memory_id, Text = text, Metadata = metadata is { } m ? MemoryMetadata.FromJsonElement(m) : null },
+            new UpdateMemoryRequest { MemoryId = MemoryId(memory_id), Text = text, Metadata = metadata is { } m ? MemoryMetadata.FromJsonElement(m) : null },
             cancellationToken).ConfigureAwait(false);
         return JsonSerializer.Serialize(McpMemory.From(item), McpJson.Default.McpMemory);
     });
@@ -138,7 +138,7 @@ public sealed class MemoryTools
         [Description("The memory id.")] string memory_id,
         CancellationToken cancellationToken = default) => Run(async () =>
     {
-        await _memory.DeleteAsync(memory_id, cancellationToken).ConfigureAwait(false);
+        await _memory.DeleteAsync(MemoryId(memory_id), cancellationToken).ConfigureAwait(false);
         return JsonSerializer.Serialize(new McpMessage("Memory deleted successfully!"), McpJson.Default.McpMessage);
     });
 
@@ -201,6 +201,12 @@ public sealed class MemoryTools
         return JsonSerializer.Serialize(new McpMessage($"Entity deleted successfully ({deleted} memories)."), McpJson.Default.McpMessage);
     });
 
+    /// <summary>A memory id in any UUID form, in its canonical form (the REST routes' rule); anything else is refused.</summary>
+    private static string MemoryId(string memoryId) =>
+        UuidIdentifiers.TryNormalize(memoryId, out var canonical)
+            ? canonical
+            : throw new MemoryValidationException("memory_id should be a valid UUID.", "memory_id");
+
     private MemoryScope ScopeOrDefault(string? userId, string? agentId, string? appId, string? runId)
     {
         var scope = new MemoryScope { UserId = userId, AgentId = agentId, AppId = appId, RunId = runId };
@@ -223,16 +229,20 @@ public sealed class MemoryTools
     {
         if (messages is not { ValueKind: JsonValueKind.Array } list || list.GetArrayLength() == 0)
         {
-            return [MemoryMessage.User(text)];
+            // The REST routes' rule: an add that would store nothing is refused, not answered with no results.
+            return string.IsNullOrWhiteSpace(text)
+                ? throw new MemoryValidationException("text cannot be empty: give what to remember.", "text")
+                : [MemoryMessage.User(text)];
         }
 
         var result = new List<MemoryMessage>();
         foreach (var message in list.EnumerateArray())
         {
             if (message.ValueKind != JsonValueKind.Object
-                || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+                || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String
+                || string.IsNullOrWhiteSpace(content.GetString()))
             {
-                throw new MemoryValidationException("messages must be a list of {\"role\", \"content\"} objects.", "messages");
+                throw new MemoryValidationException("messages must be a list of {\"role\", \"content\"} objects, each content a non-empty text.", "messages");
             }
 
             var role = message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : MemoryRoles.User;

@@ -32,6 +32,7 @@ internal sealed class PostgresFilterTranslator : StoreFilterTranslator
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentException.ThrowIfNullOrEmpty(query.ProjectId);
+        MemoryFilter.ThrowIfTooLarge(query.Filter);
         var translator = new PostgresFilterTranslator();
         sql.Append("m.project_id = ").Append(translator.Bind(query.ProjectId));
         if (query.Filter is not null)
@@ -160,18 +161,7 @@ internal sealed class PostgresFilterTranslator : StoreFilterTranslator
             return;
         }
 
-        sql.Append('(');
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (i > 0)
-            {
-                sql.Append(" OR ");
-            }
-
-            AppendPositive(filter with { Operator = FilterOperator.Eq, Value = items[i] }, sql);
-        }
-
-        sql.Append(')');
+        AppendBalanced(items.Count, " OR ", (i, s) => AppendPositive(filter with { Operator = FilterOperator.Eq, Value = items[i] }, s), sql);
     }
 
     private void AppendText(string column, FilterOperator op, JsonElement value, StringBuilder sql)

@@ -7,17 +7,18 @@ namespace Engram.Postgres;
 public sealed partial class PostgresMemoryStore
 {
     /// <summary>The tables an erasure changes; <c>VACUUM</c>ed afterwards (with their TOAST tables and indexes).</summary>
-    private const string ErasedTables = "memories, memory_entities, entities, history, messages, events, exports, webhook_outbox, relations, keyword_terms";
+    private const string ErasedTables = "memories, memory_entities, entities, history, messages, events, exports, webhook_outbox, relations, feedback, keyword_terms";
 
     /// <inheritdoc/>
     /// <remarks>
     /// <para>In the batch's transaction (under the project's advisory lock), before the rows go: history rows of each
     /// memory keep their event, time and actor but lose <c>old_memory</c>/<c>new_memory</c>; the memory's source
-    /// messages are deleted; add events that produced it get an empty <c>messages</c> payload and blank result text,
-    /// and its webhook deliveries get a blank <c>memory</c> (counted with the events); exports naming it are deleted;
-    /// its entity links and graph relations go with the row and entities left without links are removed. With a
-    /// <paramref name="scope"/>, the scope's remaining raw messages and the payloads of its finished events are erased too.
-    /// The SQLite store does the same.</para>
+    /// messages are deleted; add events that produced it get an empty <c>messages</c> payload and blank result text;
+    /// its webhook deliveries lose its text and categories; its feedback and the exports holding it are deleted; its
+    /// entity links and graph relations go with the row and entities left without links are removed. With a
+    /// <paramref name="scope"/>, the scope's remaining raw messages go, its finished events' payloads lose their messages,
+    /// scope identifiers and metadata, and exports whose filters name it are deleted. The receipt counts each kind. The
+    /// SQLite store does the same.</para>
     /// <para>PostgreSQL keeps the old row versions (dead tuples) in the table files until <c>VACUUM</c> removes them;
     /// removing them marks their space free without zeroing it, and index pages keep the words of removed entries
     /// (lexemes, entity keys) until the pages are reused. With <see cref="PostgresStoreOptions.VacuumAfterErasure"/>
@@ -45,6 +46,10 @@ public sealed partial class PostgresMemoryStore
             HistoryEntriesRedacted = erasure.HistoryEntriesRedacted,
             MessagesDeleted = erasure.MessagesDeleted,
             EventsRedacted = erasure.EventsRedacted,
+            WebhookDeliveriesRedacted = erasure.WebhookDeliveriesRedacted,
+            FeedbackDeleted = erasure.FeedbackDeleted,
+            RelationsRemoved = erasure.RelationsRemoved,
+            EntitiesRemoved = erasure.EntitiesRemoved,
             EntityLinksRemoved = erasure.EntityLinksRemoved,
             ExportsDeleted = erasure.ExportsDeleted,
             Compacted = compacted,
@@ -82,34 +87,55 @@ public sealed partial class PostgresMemoryStore
     private sealed class Erasure(MemoryScope? scope)
     {
         // Per erased memory, in this order (the source messages first: the memory row still names them).
-        private static readonly string[] PerMemory =
+        private static readonly (Kind Kind, string Sql)[] PerMemory =
         [
-            """
-            DELETE FROM messages WHERE project_id = @project AND id IN (
-                SELECT jsonb_array_elements_text(m.source_message_ids) FROM memories m WHERE m.project_id = @project AND m.id = @id);
-            """,
-            """
-            UPDATE history SET old_memory = NULL, new_memory = NULL
-            WHERE project_id = @project AND memory_id = @id AND (old_memory IS NOT NULL OR new_memory IS NOT NULL);
-            """,
-            """
-            UPDATE events SET
-                payload = jsonb_set(payload::jsonb, '{messages}', '[]'::jsonb)::text,
-                results = (SELECT coalesce(jsonb_agg(CASE WHEN j.value ->> 'id' = @id
-                    THEN jsonb_set(j.value, '{memory}', '""'::jsonb) - 'previous_memory' ELSE j.value END ORDER BY j.ordinality), '[]'::jsonb)::text
-                    FROM jsonb_array_elements(events.results::jsonb) WITH ORDINALITY j)
-            WHERE project_id = @project AND results::jsonb @> jsonb_build_array(jsonb_build_object('id', @id));
-            """,
-            "DELETE FROM exports WHERE project_id = @project AND strpos(data, @id) > 0;",
-            "SELECT count(*) FROM memory_entities me JOIN memories m ON m.seq = me.memory_seq WHERE m.project_id = @project AND me.project_id = @project AND m.id = @id;",
-            // Webhook deliveries (pending or done) that carry the memory's text lose it; the new payload is the one the
-            // outbox writes for an empty text, byte for byte (as SQLite's json_set leaves it).
-            """
-            UPDATE webhook_outbox SET payload = CASE payload::jsonb #>> '{event_details,event}' WHEN 'ADD' THEN @blank_add WHEN 'UPDATE' THEN @blank_update ELSE @blank_delete END
-            WHERE project_id = @project AND payload::jsonb #>> '{event_details,id}' = @id
-                AND coalesce(payload::jsonb #>> '{event_details,data,memory}', '') <> '';
-            """,
+            (Kind.Messages, """
+                DELETE FROM messages WHERE project_id = @project AND id IN (
+                    SELECT jsonb_array_elements_text(m.source_message_ids) FROM memories m WHERE m.project_id = @project AND m.id = @id);
+                """),
+            (Kind.History, """
+                UPDATE history SET old_memory = NULL, new_memory = NULL
+                WHERE project_id = @project AND memory_id = @id AND (old_memory IS NOT NULL OR new_memory IS NOT NULL);
+                """),
+            (Kind.Events, """
+                UPDATE events SET
+                    payload = jsonb_set(payload::jsonb, '{messages}', '[]'::jsonb)::text,
+                    results = (SELECT coalesce(jsonb_agg(CASE WHEN j.value ->> 'id' = @id
+                        THEN jsonb_set(j.value, '{memory}', '""'::jsonb) - 'previous_memory' ELSE j.value END ORDER BY j.ordinality), '[]'::jsonb)::text
+                        FROM jsonb_array_elements(events.results::jsonb) WITH ORDINALITY j)
+                WHERE project_id = @project AND results::jsonb @> jsonb_build_array(jsonb_build_object('id', @id));
+                """),
+            // Exports that hold the memory: by the ids kept with them, or (exports stored before those) by id in the data.
+            (Kind.Exports, "DELETE FROM exports WHERE project_id = @project AND (memory_ids::jsonb ? @id OR strpos(data, @id) > 0);"),
+            (Kind.EntityLinks, "SELECT count(*) FROM memory_entities me JOIN memories m ON m.seq = me.memory_seq WHERE m.project_id = @project AND me.project_id = @project AND m.id = @id;"),
+            // Webhook deliveries (pending or done) that carry the memory's text or categories lose them; the new payload is
+            // the one the outbox writes for an empty text or no categories, byte for byte (as SQLite's json_set leaves it).
+            (Kind.Deliveries, """
+                UPDATE webhook_outbox SET payload = CASE payload::jsonb #>> '{event_details,event}' WHEN 'ADD' THEN @blank_add WHEN 'UPDATE' THEN @blank_update ELSE @blank_delete END
+                WHERE project_id = @project AND payload::jsonb #>> '{event_details,id}' = @id
+                    AND coalesce(payload::jsonb #>> '{event_details,data,memory}', '') <> '';
+                """),
+            (Kind.Deliveries, """
+                UPDATE webhook_outbox SET payload = @blank_categorize
+                WHERE project_id = @project AND payload::jsonb #>> '{event_details,memory_id}' = @id
+                    AND coalesce(jsonb_array_length(payload::jsonb #> '{event_details,categories}'), 0) > 0;
+                """),
+            (Kind.Feedback, "DELETE FROM feedback WHERE project_id = @project AND memory_id = @id;"),
+            // What was learnt from the memory; relations it only invalidated keep its id in invalidated_by.
+            (Kind.Relations, "DELETE FROM relations WHERE project_id = @project AND memory_id = @id;"),
         ];
+
+        private enum Kind
+        {
+            Messages,
+            History,
+            Events,
+            Exports,
+            EntityLinks,
+            Deliveries,
+            Feedback,
+            Relations,
+        }
 
         public int HistoryEntriesRedacted { get; private set; }
 
@@ -121,33 +147,54 @@ public sealed partial class PostgresMemoryStore
 
         public int ExportsDeleted { get; private set; }
 
+        public int WebhookDeliveriesRedacted { get; private set; }
+
+        public int FeedbackDeleted { get; private set; }
+
+        public int RelationsRemoved { get; private set; }
+
+        public int EntitiesRemoved { get; private set; }
+
         public async Task EraseCopiesAsync(NpgsqlConnection connection, MemoryWriteBatch batch, CancellationToken cancellationToken)
         {
+            if (batch.Deletes.Count > 0)
+            {
+                // Entities linked only to erased memories go with them (the writer removes them after the links).
+                using var orphans = new NpgsqlCommand("""
+                    SELECT count(DISTINCT me.entity_id) FROM memory_entities me JOIN memories m ON m.seq = me.memory_seq
+                    WHERE m.project_id = @project AND me.project_id = @project AND m.id = ANY(@ids)
+                        AND NOT EXISTS (SELECT 1 FROM memory_entities o JOIN memories om ON om.seq = o.memory_seq
+                            WHERE o.entity_id = me.entity_id AND o.project_id = @project AND NOT (om.id = ANY(@ids)));
+                    """, connection);
+                orphans.Parameters.Add(PostgresValues.Text("project", batch.ProjectId));
+                orphans.Parameters.Add(PostgresValues.TextArray("ids", batch.Deletes));
+                EntitiesRemoved += Convert.ToInt32(await orphans.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
+
             foreach (var id in batch.Deletes)
             {
-                var counts = new int[PerMemory.Length];
-                for (var i = 0; i < PerMemory.Length; i++)
+                foreach (var (kind, sql) in PerMemory)
                 {
-                    using var command = new NpgsqlCommand(PerMemory[i], connection);
+                    using var command = new NpgsqlCommand(sql, connection);
                     command.Parameters.Add(PostgresValues.Text("project", batch.ProjectId));
                     command.Parameters.Add(PostgresValues.Text("id", id));
-                    if (PerMemory[i].Contains("@blank_add", StringComparison.Ordinal))
+                    if (sql.Contains("@blank_add", StringComparison.Ordinal))
                     {
                         command.Parameters.Add(PostgresValues.Text("blank_add", WebhookOutboxPayloads.ChangePayload(id, string.Empty, MemoryEventTypeNames.ToName(MemoryEventType.Add))));
                         command.Parameters.Add(PostgresValues.Text("blank_update", WebhookOutboxPayloads.ChangePayload(id, string.Empty, MemoryEventTypeNames.ToName(MemoryEventType.Update))));
                         command.Parameters.Add(PostgresValues.Text("blank_delete", WebhookOutboxPayloads.ChangePayload(id, string.Empty, MemoryEventTypeNames.ToName(MemoryEventType.Delete))));
                     }
 
-                    counts[i] = PerMemory[i].StartsWith("SELECT", StringComparison.Ordinal)
+                    if (sql.Contains("@blank_categorize", StringComparison.Ordinal))
+                    {
+                        command.Parameters.Add(PostgresValues.Text("blank_categorize", WebhookOutboxPayloads.CategorizePayload(id, [])));
+                    }
+
+                    var count = sql.StartsWith("SELECT", StringComparison.Ordinal)
                         ? Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture)
                         : await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    Add(kind, count);
                 }
-
-                MessagesDeleted += counts[0];
-                HistoryEntriesRedacted += counts[1];
-                EventsRedacted += counts[2] + counts[5];
-                ExportsDeleted += counts[3];
-                EntityLinksRemoved += counts[4];
             }
 
             if (scope is { IsEmpty: false })
@@ -156,7 +203,23 @@ public sealed partial class PostgresMemoryStore
             }
         }
 
-        // The scope's raw messages and finished events' payloads: exact match on every identifier the scope names.
+        private void Add(Kind kind, int count)
+        {
+            switch (kind)
+            {
+                case Kind.Messages: MessagesDeleted += count; break;
+                case Kind.History: HistoryEntriesRedacted += count; break;
+                case Kind.Events: EventsRedacted += count; break;
+                case Kind.Exports: ExportsDeleted += count; break;
+                case Kind.EntityLinks: EntityLinksRemoved += count; break;
+                case Kind.Deliveries: WebhookDeliveriesRedacted += count; break;
+                case Kind.Feedback: FeedbackDeleted += count; break;
+                default: RelationsRemoved += count; break;
+            }
+        }
+
+        // The scope's raw messages, its finished events (messages, identifiers and metadata of their payloads) and the
+        // exports whose filters name it: exact match on every identifier the scope names.
         private async Task EraseScopeAsync(NpgsqlConnection connection, string projectId, MemoryScope memoryScope, CancellationToken cancellationToken)
         {
             (string Column, string? Value)[] fields =
@@ -171,14 +234,23 @@ public sealed partial class PostgresMemoryStore
                 MessagesDeleted += await messages.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            using var events = new NpgsqlCommand(
-                "UPDATE events SET payload = jsonb_set(payload::jsonb, '{messages}', '[]'::jsonb)::text WHERE project_id = @project"
-                + $" AND status NOT IN ('{StatusPending}', '{StatusRunning}')"
-                + " AND CASE WHEN jsonb_typeof(payload::jsonb -> 'messages') = 'array' THEN jsonb_array_length(payload::jsonb -> 'messages') ELSE 0 END > 0"
+            using (var events = new NpgsqlCommand(
+                "UPDATE events SET payload = (jsonb_set(payload::jsonb, '{messages}', '[]'::jsonb) - 'user_id' - 'agent_id' - 'app_id' - 'run_id' - 'metadata')::text"
+                + $" WHERE project_id = @project AND status NOT IN ('{StatusPending}', '{StatusRunning}') AND jsonb_typeof(payload::jsonb) = 'object'"
                 + string.Concat(named.Select(f => $" AND payload::jsonb ->> '{f.Column}' = @{f.Column}")) + ";",
+                connection))
+            {
+                Bind(events, projectId, named);
+                EventsRedacted += await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // An export made with filters naming the scope holds its ids (and its memories): it goes (it can be made again).
+            using var exports = new NpgsqlCommand(
+                "DELETE FROM exports WHERE project_id = @project AND ("
+                + string.Join(" OR ", named.Select(f => $"jsonb_path_exists(filters::jsonb, '$.** ? (@ == $v)', jsonb_build_object('v', @{f.Column}::text))")) + ");",
                 connection);
-            Bind(events, projectId, named);
-            EventsRedacted += await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            Bind(exports, projectId, named);
+            ExportsDeleted += await exports.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         private static void Bind(NpgsqlCommand command, string projectId, List<(string Column, string? Value)> named)

@@ -7,7 +7,7 @@ public sealed partial class PostgresMemoryStore : ITenantStore, IFeedbackStore, 
 {
     private const string ProjectColumns = "id, org_id, name, settings::text, created_at, updated_at";
     private const string ApiKeyColumns = "id, prefix, key_hash, org_id, project_id, name, created_at, revoked_at";
-    private const string ExportColumns = "id, project_id, schema, filters, instructions, data, memory_count, created_at";
+    private const string ExportColumns = "id, project_id, schema, filters, instructions, data, memory_count, created_at, memory_ids";
 
     /// <inheritdoc/>
     public Task<Organization> EnsureOrganizationAsync(string organizationId, string name, CancellationToken cancellationToken = default)
@@ -223,7 +223,7 @@ public sealed partial class PostgresMemoryStore : ITenantStore, IFeedbackStore, 
         return RunAsync("create_export", write: true, async connection =>
         {
             using var command = new NpgsqlCommand(
-                $"INSERT INTO exports ({ExportColumns}) VALUES (@id, @project, @schema, @filters, @instructions, @data, @memory_count, @created_at);", connection);
+                $"INSERT INTO exports ({ExportColumns}) VALUES (@id, @project, @schema, @filters, @instructions, @data, @memory_count, @created_at, @memory_ids);", connection);
             command.Parameters.Add(PostgresValues.Text("id", memoryExport.Id));
             command.Parameters.Add(PostgresValues.Text("project", memoryExport.ProjectId));
             command.Parameters.Add(PostgresValues.Text("schema", memoryExport.Schema));
@@ -232,6 +232,7 @@ public sealed partial class PostgresMemoryStore : ITenantStore, IFeedbackStore, 
             command.Parameters.Add(PostgresValues.Text("data", memoryExport.Data));
             command.Parameters.Add(new NpgsqlParameter("memory_count", NpgsqlTypes.NpgsqlDbType.Integer) { Value = memoryExport.MemoryCount });
             command.Parameters.Add(PostgresValues.Text("created_at", PostgresValues.FormatTimestamp(memoryExport.CreatedAt)));
+            command.Parameters.Add(PostgresValues.Text("memory_ids", PostgresValues.ToJsonArray(memoryExport.MemoryIds ?? [])));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
@@ -381,6 +382,7 @@ public sealed partial class PostgresMemoryStore : ITenantStore, IFeedbackStore, 
                     Data = reader.GetString(5),
                     MemoryCount = reader.GetInt32(6),
                     CreatedAt = PostgresValues.ParseTimestamp(reader.GetString(7)),
+                    MemoryIds = PostgresValues.FromJsonArray(reader.GetString(8)),
                 };
             }
         }, cancellationToken);

@@ -369,6 +369,12 @@ internal static class PostgresSchema
         INSERT INTO keyword_stats (project_id, memory_count, token_total)
         SELECT project_id, count(*), coalesce(sum(lexical_len), 0) FROM memories GROUP BY project_id;
         """,
+
+        // 5 (issue 19, SQLite's migration 5): the ids of the memories an export holds (a JSON array), so that erasing one
+        // deletes the export even when the export's schema leaves the ids out of its data.
+        """
+        ALTER TABLE exports ADD COLUMN IF NOT EXISTS memory_ids text NOT NULL DEFAULT '[]';
+        """,
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

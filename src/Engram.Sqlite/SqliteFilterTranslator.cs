@@ -44,6 +44,8 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentException.ThrowIfNullOrEmpty(query.ProjectId);
+        // At most MaxValues values, each binding at most two parameters: far under SQLite's 32,766.
+        MemoryFilter.ThrowIfTooLarge(query.Filter);
         var translator = new SqliteFilterTranslator(command, MemoryIndexFilter.NarrowsByScope(query.Filter));
         sql.Append("m.project_id = ").Append(translator.Bind(query.ProjectId));
         if (query.Filter is not null)
@@ -153,9 +155,6 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
         }
     }
 
-    /// <summary>The most values an <c>in</c> list may hold (SQLite binds one parameter per value; its limit is 32,766).</summary>
-    private const int MaxInItems = 10_000;
-
     private void AppendIn(ComparisonFilter filter, StringBuilder sql)
     {
         var items = filter.Value.ValueKind == JsonValueKind.Array ? [.. filter.Value.EnumerateArray()] : new List<JsonElement> { filter.Value };
@@ -179,29 +178,7 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
             return;
         }
 
-        if (items.Count > MaxInItems)
-        {
-            throw new MemoryValidationException($"An 'in' list may hold at most {MaxInItems} values, not {items.Count}.", "filters");
-        }
-
-        AppendAnyOf(filter, items, 0, items.Count, sql);
-    }
-
-    // A balanced OR tree: SQLite refuses expression trees deeper than 1,000, so a flat chain of a long list would fail.
-    private void AppendAnyOf(ComparisonFilter filter, List<JsonElement> items, int start, int end, StringBuilder sql)
-    {
-        if (end - start == 1)
-        {
-            AppendPositive(filter with { Operator = FilterOperator.Eq, Value = items[start] }, sql);
-            return;
-        }
-
-        var middle = start + ((end - start) / 2);
-        sql.Append('(');
-        AppendAnyOf(filter, items, start, middle, sql);
-        sql.Append(" OR ");
-        AppendAnyOf(filter, items, middle, end, sql);
-        sql.Append(')');
+        AppendBalanced(items.Count, " OR ", (i, s) => AppendPositive(filter with { Operator = FilterOperator.Eq, Value = items[i] }, s), sql);
     }
 
     private void AppendText(string column, FilterOperator op, JsonElement value, StringBuilder sql)

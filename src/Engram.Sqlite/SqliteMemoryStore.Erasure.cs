@@ -15,11 +15,13 @@ public sealed partial class SqliteMemoryStore
     /// <remarks>
     /// <para>In the batch's transaction, before the rows go: history rows of each memory keep their event, time and
     /// actor but lose <c>old_memory</c>/<c>new_memory</c>; the memory's source messages are deleted; finished add
-    /// events that produced it get an empty <c>messages</c> payload and blank result text, and so do its webhook deliveries
-    /// (counted with the events); exports naming it are
-    /// deleted; its entity links go with the row (cascade) and entities left without links are removed; the FTS5
-    /// index drops its terms (the table runs with FTS5 <c>secure-delete</c>). With a <paramref name="scope"/>, the
-    /// scope's remaining raw messages and the payloads of its events are erased too.</para>
+    /// events that produced it get an empty <c>messages</c> payload and blank result text; its webhook deliveries lose
+    /// its text and categories; its feedback (with the reasons) and the exports holding it are deleted; the graph
+    /// relations extracted from it are deleted; its entity links go with the row (cascade) and entities left without
+    /// links are removed; the FTS5 index drops its terms (the table runs with FTS5 <c>secure-delete</c>). With a
+    /// <paramref name="scope"/>, the scope's remaining raw messages go, its finished events' payloads lose their
+    /// messages, scope identifiers and metadata, and exports whose filters name it are deleted. The receipt counts each
+    /// kind.</para>
     /// <para>Every connection runs with <c>PRAGMA secure_delete = ON</c>, so freed pages are zeroed; after the commit a
     /// <c>wal_checkpoint(TRUNCATE)</c> copies the pages into the database file and empties the WAL.
     /// <see cref="ErasureReceipt.Compacted"/> is <see langword="false"/> when a concurrent reader kept the checkpoint
@@ -52,6 +54,10 @@ public sealed partial class SqliteMemoryStore
             HistoryEntriesRedacted = erasure.HistoryEntriesRedacted,
             MessagesDeleted = erasure.MessagesDeleted,
             EventsRedacted = erasure.EventsRedacted,
+            WebhookDeliveriesRedacted = erasure.WebhookDeliveriesRedacted,
+            FeedbackDeleted = erasure.FeedbackDeleted,
+            RelationsRemoved = erasure.RelationsRemoved,
+            EntitiesRemoved = erasure.EntitiesRemoved,
             EntityLinksRemoved = erasure.EntityLinksRemoved,
             ExportsDeleted = erasure.ExportsDeleted,
             Compacted = compacted,
@@ -113,6 +119,55 @@ public sealed partial class SqliteMemoryStore
     /// <summary>The erasure steps of one batch and their counts; used by one writer on one connection.</summary>
     private sealed class Erasure(MemoryScope? scope)
     {
+        // Per erased memory, in this order (the source messages first: the memory row still names them).
+        private static readonly (Kind Kind, string Sql)[] PerMemory =
+        [
+            (Kind.Messages, """
+                DELETE FROM messages WHERE project_id = @project AND id IN (
+                    SELECT j.value FROM memories m, json_each(m.source_message_ids) j WHERE m.project_id = @project AND m.id = @id);
+                """),
+            (Kind.History, "UPDATE history SET old_memory = NULL, new_memory = NULL WHERE project_id = @project AND memory_id = @id AND (old_memory IS NOT NULL OR new_memory IS NOT NULL);"),
+            (Kind.Events, $"""
+                UPDATE events SET
+                    payload = json_set(payload, '$.messages', json('[]')),
+                    results = (SELECT json_group_array(CASE WHEN json_extract(j.value, '$.id') = @id
+                        THEN json_remove(json_set(j.value, '$.memory', ''), '$.previous_memory') ELSE json(j.value) END) FROM json_each(events.results) j)
+                WHERE {EventsOfMemory};
+                """),
+            // Exports that hold the memory: by the ids kept with them, or (exports stored before those) by id in the data.
+            (Kind.Exports, """
+                DELETE FROM exports WHERE project_id = @project
+                    AND (EXISTS (SELECT 1 FROM json_each(exports.memory_ids) j WHERE j.value = @id) OR instr(data, @id) > 0);
+                """),
+            (Kind.EntityLinks, "SELECT count(*) FROM memory_entities me JOIN memories m ON m.seq = me.memory_seq WHERE m.project_id = @project AND m.id = @id;"),
+            // Webhook deliveries (pending or done) that carry the memory's text or categories lose them.
+            (Kind.Deliveries, """
+                UPDATE webhook_outbox SET payload = json_set(payload, '$.event_details.data.memory', '')
+                WHERE project_id = @project AND json_extract(payload, '$.event_details.id') = @id
+                    AND coalesce(json_extract(payload, '$.event_details.data.memory'), '') <> '';
+                """),
+            (Kind.Deliveries, """
+                UPDATE webhook_outbox SET payload = @blank_categorize
+                WHERE project_id = @project AND json_extract(payload, '$.event_details.memory_id') = @id
+                    AND coalesce(json_array_length(payload, '$.event_details.categories'), 0) > 0;
+                """),
+            (Kind.Feedback, "DELETE FROM feedback WHERE project_id = @project AND memory_id = @id;"),
+            // What was learnt from the memory; relations it only invalidated keep its id in invalidated_by.
+            (Kind.Relations, "DELETE FROM relations WHERE project_id = @project AND memory_id = @id;"),
+        ];
+
+        private enum Kind
+        {
+            Messages,
+            History,
+            Events,
+            Exports,
+            EntityLinks,
+            Deliveries,
+            Feedback,
+            Relations,
+        }
+
         public int HistoryEntriesRedacted { get; private set; }
 
         public int MessagesDeleted { get; private set; }
@@ -123,53 +178,50 @@ public sealed partial class SqliteMemoryStore
 
         public int ExportsDeleted { get; private set; }
 
+        public int WebhookDeliveriesRedacted { get; private set; }
+
+        public int FeedbackDeleted { get; private set; }
+
+        public int RelationsRemoved { get; private set; }
+
+        public int EntitiesRemoved { get; private set; }
+
         public async Task EraseCopiesAsync(SqliteConnection connection, MemoryWriteBatch batch, CancellationToken cancellationToken)
         {
-            string[] perMemory =
-            [
-                // Source messages first: the memory row still names them.
-                """
-                DELETE FROM messages WHERE project_id = @project AND id IN (
-                    SELECT j.value FROM memories m, json_each(m.source_message_ids) j WHERE m.project_id = @project AND m.id = @id);
-                """,
-                "UPDATE history SET old_memory = NULL, new_memory = NULL WHERE project_id = @project AND memory_id = @id AND (old_memory IS NOT NULL OR new_memory IS NOT NULL);",
-                $"""
-                UPDATE events SET
-                    payload = json_set(payload, '$.messages', json('[]')),
-                    results = (SELECT json_group_array(CASE WHEN json_extract(j.value, '$.id') = @id
-                        THEN json_remove(json_set(j.value, '$.memory', ''), '$.previous_memory') ELSE json(j.value) END) FROM json_each(events.results) j)
-                WHERE {EventsOfMemory};
-                """,
-                "DELETE FROM exports WHERE project_id = @project AND instr(data, @id) > 0;",
-                "SELECT count(*) FROM memory_entities me JOIN memories m ON m.seq = me.memory_seq WHERE m.project_id = @project AND m.id = @id;",
-                // Webhook deliveries (pending or done) that carry the memory's text lose it.
-                """
-                UPDATE webhook_outbox SET payload = json_set(payload, '$.event_details.data.memory', '')
-                WHERE project_id = @project AND json_extract(payload, '$.event_details.id') = @id
-                    AND coalesce(json_extract(payload, '$.event_details.data.memory'), '') <> '';
-                """,
-            ];
+            if (batch.Deletes.Count > 0)
+            {
+                // Entities linked only to erased memories go with them (the writer removes them after the links).
+                using var orphans = connection.CreateCommand();
+                orphans.CommandText = """
+                    SELECT count(DISTINCT me.entity_id) FROM memory_entities me JOIN memories m ON m.seq = me.memory_seq
+                    WHERE m.project_id = @project AND me.project_id = @project AND m.id IN (SELECT value FROM json_each(@ids))
+                        AND NOT EXISTS (SELECT 1 FROM memory_entities o JOIN memories om ON om.seq = o.memory_seq
+                            WHERE o.entity_id = me.entity_id AND o.project_id = @project AND om.id NOT IN (SELECT value FROM json_each(@ids)));
+                    """;
+                orphans.Parameters.AddWithValue("@project", batch.ProjectId);
+                orphans.Parameters.AddWithValue("@ids", SqliteValues.ToJsonArray(batch.Deletes));
+                EntitiesRemoved += Convert.ToInt32(await orphans.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
 
             foreach (var id in batch.Deletes)
             {
-                var counts = new int[perMemory.Length];
-                for (var i = 0; i < perMemory.Length; i++)
+                foreach (var (kind, sql) in PerMemory)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     using var command = connection.CreateCommand();
-                    command.CommandText = perMemory[i];
+                    command.CommandText = sql;
                     command.Parameters.AddWithValue("@project", batch.ProjectId);
                     command.Parameters.AddWithValue("@id", id);
-                    counts[i] = perMemory[i].StartsWith("SELECT", StringComparison.Ordinal)
+                    if (sql.Contains("@blank_categorize", StringComparison.Ordinal))
+                    {
+                        command.Parameters.AddWithValue("@blank_categorize", WebhookOutboxPayloads.CategorizePayload(id, []));
+                    }
+
+                    var count = sql.StartsWith("SELECT", StringComparison.Ordinal)
                         ? Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture)
                         : await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    Add(kind, count);
                 }
-
-                MessagesDeleted += counts[0];
-                HistoryEntriesRedacted += counts[1];
-                EventsRedacted += counts[2] + counts[5];
-                ExportsDeleted += counts[3];
-                EntityLinksRemoved += counts[4];
             }
 
             if (scope is { IsEmpty: false })
@@ -178,7 +230,23 @@ public sealed partial class SqliteMemoryStore
             }
         }
 
-        // The scope's raw messages and event payloads: exact match on every identifier the scope names.
+        private void Add(Kind kind, int count)
+        {
+            switch (kind)
+            {
+                case Kind.Messages: MessagesDeleted += count; break;
+                case Kind.History: HistoryEntriesRedacted += count; break;
+                case Kind.Events: EventsRedacted += count; break;
+                case Kind.Exports: ExportsDeleted += count; break;
+                case Kind.EntityLinks: EntityLinksRemoved += count; break;
+                case Kind.Deliveries: WebhookDeliveriesRedacted += count; break;
+                case Kind.Feedback: FeedbackDeleted += count; break;
+                default: RelationsRemoved += count; break;
+            }
+        }
+
+        // The scope's raw messages, its finished events (messages, identifiers and metadata of their payloads) and the
+        // exports whose filters name it: exact match on every identifier the scope names.
         private async Task EraseScopeAsync(SqliteConnection connection, string projectId, MemoryScope memoryScope, CancellationToken cancellationToken)
         {
             (string Column, string? Value)[] fields =
@@ -194,12 +262,21 @@ public sealed partial class SqliteMemoryStore
                 MessagesDeleted += await messages.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            using var events = connection.CreateCommand();
-            events.CommandText = "UPDATE events SET payload = json_set(payload, '$.messages', json('[]')) WHERE project_id = @project"
-                + $" AND status NOT IN ('{StatusPending}', '{StatusRunning}') AND json_valid(payload) AND json_array_length(payload, '$.messages') > 0"
-                + string.Concat(named.Select(f => $" AND json_extract(payload, '$.{f.Column}') = @{f.Column}")) + ";";
-            Bind(events, projectId, named);
-            EventsRedacted += await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            using (var events = connection.CreateCommand())
+            {
+                events.CommandText = "UPDATE events SET payload = json_remove(json_set(payload, '$.messages', json('[]')), '$.user_id', '$.agent_id', '$.app_id', '$.run_id', '$.metadata')"
+                    + $" WHERE project_id = @project AND status NOT IN ('{StatusPending}', '{StatusRunning}') AND json_valid(payload)"
+                    + string.Concat(named.Select(f => $" AND json_extract(payload, '$.{f.Column}') = @{f.Column}")) + ";";
+                Bind(events, projectId, named);
+                EventsRedacted += await events.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // An export made with filters naming the scope holds its ids (and its memories): it goes (it can be made again).
+            using var exports = connection.CreateCommand();
+            exports.CommandText = "DELETE FROM exports WHERE project_id = @project AND json_valid(filters) AND ("
+                + string.Join(" OR ", named.Select(f => $"EXISTS (SELECT 1 FROM json_tree(exports.filters) t WHERE t.type = 'text' AND t.atom = @{f.Column})")) + ");";
+            Bind(exports, projectId, named);
+            ExportsDeleted += await exports.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         private static void Bind(SqliteCommand command, string projectId, List<(string Column, string? Value)> named)

@@ -5,7 +5,7 @@ namespace Engram.Sqlite;
 /// <content>Feedback on memories (<see cref="IFeedbackStore"/>) and schema-shaped exports (<see cref="IExportStore"/>).</content>
 public sealed partial class SqliteMemoryStore : IFeedbackStore, IExportStore
 {
-    private const string ExportColumns = "id, project_id, schema, filters, instructions, data, memory_count, created_at";
+    private const string ExportColumns = "id, project_id, schema, filters, instructions, data, memory_count, created_at, memory_ids";
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The feedback's id, project id or memory id is empty.</exception>
@@ -86,7 +86,7 @@ public sealed partial class SqliteMemoryStore : IFeedbackStore, IExportStore
             using var command = connection.CreateCommand();
             command.CommandText = $"""
                 INSERT INTO exports ({ExportColumns})
-                VALUES (@id, @project, @schema, @filters, @instructions, @data, @memory_count, @created_at);
+                VALUES (@id, @project, @schema, @filters, @instructions, @data, @memory_count, @created_at, @memory_ids);
                 """;
             command.Parameters.AddWithValue("@id", export.Id);
             command.Parameters.AddWithValue("@project", export.ProjectId);
@@ -96,6 +96,7 @@ public sealed partial class SqliteMemoryStore : IFeedbackStore, IExportStore
             command.Parameters.AddWithValue("@data", export.Data);
             command.Parameters.AddWithValue("@memory_count", export.MemoryCount);
             command.Parameters.AddWithValue("@created_at", SqliteValues.FormatTimestamp(export.CreatedAt));
+            command.Parameters.AddWithValue("@memory_ids", SqliteValues.ToJsonArray(export.MemoryIds ?? []));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
@@ -159,6 +160,7 @@ public sealed partial class SqliteMemoryStore : IFeedbackStore, IExportStore
                 Data = reader.GetString(5),
                 MemoryCount = reader.GetInt32(6),
                 CreatedAt = SqliteValues.ParseTimestamp(reader.GetString(7)),
+                MemoryIds = SqliteValues.FromJsonArray(reader.GetString(8)),
             };
         }
     }

@@ -248,6 +248,12 @@ internal static class SqliteSchema
         CREATE INDEX ix_webhook_outbox_due ON webhook_outbox (next_attempt_at, id) WHERE status = 'PENDING';
         CREATE INDEX ix_webhook_outbox_webhook ON webhook_outbox (webhook_id, id);
         """,
+
+        // 5 (issue 19): the ids of the memories an export holds, so that erasing one deletes the export even when the
+        // export's schema leaves the ids out of its data.
+        """
+        ALTER TABLE exports ADD COLUMN memory_ids TEXT NOT NULL DEFAULT '[]';
+        """,
     ];
 
     /// <summary>Gets the schema version this code creates and understands.</summary>

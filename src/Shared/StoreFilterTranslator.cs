@@ -69,17 +69,37 @@ internal abstract class StoreFilterTranslator
             return;
         }
 
-        sql.Append('(');
-        for (var i = 0; i < filters.Count; i++)
+        AppendBalanced(filters.Count, separator, (i, s) => Append(filters[i], s), sql);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="count"/> operands joined by <paramref name="separator"/> as a balanced tree of parenthesised
+    /// pairs, so that the expression is about log2(count) deep: SQLite refuses expression trees deeper than 1,000 (a flat
+    /// chain of 1,000 ORs is that deep), and PostgreSQL recurses once per level.
+    /// </summary>
+    /// <param name="count">The number of operands (at least 1).</param>
+    /// <param name="separator">The operator between operands, with its spaces (<c>" OR "</c>).</param>
+    /// <param name="appendOperand">Appends operand <c>i</c>.</param>
+    /// <param name="sql">The statement being built.</param>
+    protected static void AppendBalanced(int count, string separator, Action<int, StringBuilder> appendOperand, StringBuilder sql)
+    {
+        ArgumentNullException.ThrowIfNull(appendOperand);
+        AppendRange(0, count);
+
+        void AppendRange(int start, int end)
         {
-            if (i > 0)
+            if (end - start == 1)
             {
-                sql.Append(separator);
+                appendOperand(start, sql);
+                return;
             }
 
-            Append(filters[i], sql);
+            var middle = start + ((end - start) / 2);
+            sql.Append('(');
+            AppendRange(start, middle);
+            sql.Append(separator);
+            AppendRange(middle, end);
+            sql.Append(')');
         }
-
-        sql.Append(')');
     }
 }

@@ -71,7 +71,11 @@ internal static class WebhookOutboxPayloads
         writer.WriteString("event", eventName);
     });
 
-    private static string CategorizePayload(string memoryId, IReadOnlyList<string> categories) => WritePayload(writer =>
+    /// <summary>Mem0's categorize payload: <c>{"event_details": {"event": "CATEGORIZE", "memory_id", "categories"}}</c>.</summary>
+    /// <param name="memoryId">The memory id.</param>
+    /// <param name="categories">The memory's categories (none once erased).</param>
+    /// <returns>The JSON payload.</returns>
+    public static string CategorizePayload(string memoryId, IReadOnlyList<string> categories) => WritePayload(writer =>
     {
         writer.WriteString("event", "CATEGORIZE");
         writer.WriteString("memory_id", memoryId);

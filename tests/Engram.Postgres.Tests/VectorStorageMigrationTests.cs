@@ -94,7 +94,7 @@ public sealed class VectorStorageMigrationTests(PostgresDatabase database)
             await connection.OpenAsync();
             Assert.Equal("bytea", await TestRecords.ScalarAsync(connection, "SELECT data_type FROM information_schema.columns WHERE table_name = 'memories' AND column_name = 'embedding';"));
             Assert.Equal("float4-bytea", await TestRecords.ScalarAsync(connection, "SELECT value FROM meta WHERE key = 'vector_mode';"));
-            Assert.Equal(4, Convert.ToInt32(await TestRecords.ScalarAsync(connection, "SELECT max(version) FROM engram_schema_version;"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(PostgresSchema.CurrentVersion, Convert.ToInt32(await TestRecords.ScalarAsync(connection, "SELECT max(version) FROM engram_schema_version;"), System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

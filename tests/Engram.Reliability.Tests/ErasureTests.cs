@@ -12,13 +12,23 @@ public sealed class ErasureTests : IDisposable
     [Fact]
     public async Task DeleteDeleteAllAndEntityDeletion_LeaveNoCopyOfTheTextInAnyDatabaseFile()
     {
-        await using var serve = await Serve.StartAsync(_temp);
+        // Graph memory on (relations and entity rows), and a webhook whose deliveries are never taken (the outbox keeps them).
+        await using var serve = await Serve.StartAsync(_temp, new Dictionary<string, string>
+        {
+            ["Engram__EnableGraph"] = "true",
+            ["Engram__Webhooks__AllowPrivateNetworks"] = "true",
+            ["Engram__Webhooks__PollMilliseconds"] = "600000",
+        });
         using var http = serve.CreateClient();
         var data = _temp.Combine("data");
+        var hook = await Serve.SendAsync(http, HttpMethod.Post, "/api/v1/webhooks/projects/default/", """{"name":"erasure","url":"http://127.0.0.1:9/hook"}""");
+        Assert.True(hook.Status == HttpStatusCode.Created, hook.Text);
 
-        // One text per way to erase; each goes through an async add (event payload, raw message) and an update (history).
+        // One text per way to erase; each goes through an async add (event payload, raw message), an update (history),
+        // a webhook delivery, graph relations and entities ("I live in …"), feedback with a reason, and an export whose
+        // schema leaves the memory ids out. The two users erased as a whole have distinctive ids: those go too.
         string[] secrets = ["Quetzalbyone", "Marzipantwo", "Obsidianthree"];
-        string[] users = ["erase-by-id", "erase-by-scope", "erase-entity"];
+        string[] users = ["erase-by-id", "Scopeuserxylophone", "Entityuserquarantine"];
         const string Kept = "Keptcontrolword";
         for (var i = 0; i < secrets.Length; i++)
         {
@@ -26,7 +36,16 @@ public sealed class ErasureTests : IDisposable
             var id = await Serve.AddAsync(http, users[i], $"My locker holds {secrets[i]}x");
             var (status, _, body) = await Serve.SendAsync(http, HttpMethod.Put, $"/v1/memories/{id}/", $$"""{"text":"The locker holds {{secrets[i]}}y now"}""");
             Assert.True(status == HttpStatusCode.OK, body);
+            var home = await Serve.AddAsync(http, users[i], $"I live in {secrets[i]}ville");
+            var feedback = await Serve.SendAsync(http, HttpMethod.Post, "/v1/feedback/", $$"""{"memory_id":"{{home}}","feedback":"NEGATIVE","feedback_reason":"{{secrets[i]}} is outdated"}""");
+            Assert.True(feedback.Status == HttpStatusCode.OK, feedback.Text);
+            var export = await Serve.SendAsync(http, HttpMethod.Post, "/v1/exports/",
+                """{"schema":{"type":"object","properties":{"memories":{"type":"array","items":{"type":"object","properties":{"memory":{"type":"string"}}}}}},"filters":{"user_id":""" + JsonSerializer.Serialize(users[i]) + "}}");
+            Assert.True(export.Status == HttpStatusCode.Created, export.Text);
         }
+
+        var relations = await Serve.SendAsync(http, HttpMethod.Get, $"/v1/relations/?entity={secrets[0].ToLowerInvariant()}ville");
+        Assert.NotEmpty(relations.Json!.AsArray());
 
         await Serve.AddAsync(http, "keeper", $"Remember the {Kept} please");
         var erasedIds = await ListIdsAsync(http, users[0]);
@@ -56,21 +75,26 @@ public sealed class ErasureTests : IDisposable
         receipts.Add(scope.Json!["erasure"]!);
         receipts.Add(entity.Json!["erasure"]!);
 
-        foreach (var secret in secrets)
+        foreach (var secret in secrets.Concat(users.Skip(1)))
         {
-            Assert.Equal(0, Serve.CountInDatabaseFiles(data, secret));
+            Assert.True(Serve.CountInDatabaseFiles(data, secret) == 0, $"{secret} is still stored: {Serve.TablesHolding(data, secret)}");
         }
 
         Assert.True(Serve.CountInDatabaseFiles(data, Kept) > 0, "the kept memory must still be on disk (the scan sees stored text)");
         Assert.True(Serve.CountInDatabaseFiles(data, Neighbour) > 0, "the neighbour of the memories erased by id stays");
         Assert.Equal([neighbourId], await ListIdsAsync(http, users[0]));
-        Assert.Equal(2, receipts.Take(2).Sum(r => r["memories"]!.GetValue<int>()));
-        Assert.Equal(2, scope.Json!["erasure"]!["memories"]!.GetValue<int>());
-        Assert.Equal(2, entity.Json!["erasure"]!["memories"]!.GetValue<int>());
+        Assert.Equal(3, receipts.Take(erasedIds.Count).Sum(r => r["memories"]!.GetValue<int>()));
+        Assert.Equal(3, scope.Json!["erasure"]!["memories"]!.GetValue<int>());
+        Assert.Equal(3, entity.Json!["erasure"]!["memories"]!.GetValue<int>());
         Assert.All(receipts, r => Assert.True(r["compacted"]!.GetValue<bool>()));
         Assert.True(receipts.Sum(r => r["history_entries_redacted"]!.GetValue<int>()) >= 6);
         Assert.True(receipts.Sum(r => r["messages_deleted"]!.GetValue<int>()) >= 6);
         Assert.True(receipts.Sum(r => r["events_redacted"]!.GetValue<int>()) >= 3);
+        Assert.True(receipts.Sum(r => r["webhook_deliveries_redacted"]!.GetValue<int>()) >= 9);
+        Assert.Equal(3, receipts.Sum(r => r["feedback_deleted"]!.GetValue<int>()));
+        Assert.True(receipts.Sum(r => r["relations_removed"]!.GetValue<int>()) >= 3);
+        Assert.True(receipts.Sum(r => r["exports_deleted"]!.GetValue<int>()) >= 3);
+        Assert.True(receipts.Sum(r => r["entities_removed"]!.GetValue<int>()) >= 3);
         Assert.NotNull(receipts[0]["erased_at"]);
 
         // History rows stay (the events happened) but carry no text.
@@ -80,7 +104,7 @@ public sealed class ErasureTests : IDisposable
         Assert.All(rows, r => Assert.True(r!["old_memory"] is null && r["new_memory"] is null));
 
         await serve.StopAsync();
-        foreach (var secret in secrets)
+        foreach (var secret in secrets.Concat(users.Skip(1)))
         {
             Assert.Equal(0, Serve.CountInDatabaseFiles(data, secret));
         }

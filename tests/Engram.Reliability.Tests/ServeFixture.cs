@@ -36,6 +36,51 @@ internal static class Serve
         return json!["results"]![0]!["id"]!.GetValue<string>();
     }
 
+    /// <summary>Names the tables and columns whose rows hold <paramref name="text"/> (as written or lower-cased), for failure messages.</summary>
+    public static string TablesHolding(string dataDirectory, string text)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, "engram.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        var tables = new List<string>();
+        using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var found = new List<string>();
+        foreach (var table in tables)
+        {
+            var columns = new List<string>();
+            using (var info = connection.CreateCommand())
+            {
+                info.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+                using var reader = info.ExecuteReader();
+                while (reader.Read())
+                {
+                    columns.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var column in columns)
+            {
+                using var count = connection.CreateCommand();
+                count.CommandText = $"SELECT count(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower(@text)) > 0";
+                count.Parameters.AddWithValue("@text", text);
+                if ((long)count.ExecuteScalar()! > 0)
+                {
+                    found.Add($"{table}.{column}");
+                }
+            }
+        }
+
+        return found.Count == 0 ? "no row (freed pages or the WAL)" : string.Join(", ", found);
+    }
+
     /// <summary>Counts the occurrences of <paramref name="text"/> (UTF-8, as written and lower-cased) in every file of the database.</summary>
     public static int CountInDatabaseFiles(string dataDirectory, string text)
     {

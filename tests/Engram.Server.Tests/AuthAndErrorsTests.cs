@@ -191,6 +191,65 @@ public sealed class RateLimitTests(RateLimitedServerFactory factory) : IClassFix
     }
 }
 
+/// <summary>A clock that moves only when told to (the rate limiter's reset times are read from it).</summary>
+public sealed class ManualClock : TimeProvider
+{
+    private long _ticks = DateTimeOffset.Parse("2026-06-01T12:00:00Z", global::System.Globalization.CultureInfo.InvariantCulture).UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
+
+/// <summary>Three requests per minute, with the server's <see cref="TimeProvider"/> a <see cref="ManualClock"/>.</summary>
+public sealed class ClockedRateLimitedServerFactory : EngramServerFactory
+{
+    public ClockedRateLimitedServerFactory()
+        : base(new() { ["Engram:Server:RateLimitPermits"] = "3", ["Engram:Server:RateLimitWindowSeconds"] = "60" })
+    {
+    }
+
+    public ManualClock Clock { get; } = new();
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+}
+
+/// <summary>A 429 says how long is actually left of the window, in a complete ProblemDetails.</summary>
+public sealed class RateLimitResetTests(ClockedRateLimitedServerFactory factory) : IClassFixture<ClockedRateLimitedServerFactory>
+{
+    [Fact]
+    public async Task RefusedRequest_IsAProblemWithType_AndRetryAfterCountsDownWithTheWindow()
+    {
+        var client = factory.CreateAuthorizedClient();
+        for (var i = 0; i < 3; i++)
+        {
+            await (await client.GetAsync("/v1/ping/")).JsonAsync();
+        }
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(20));
+        var limited = await client.GetAsync("/v1/ping/");
+        factory.Clock.Advance(TimeSpan.FromSeconds(25));
+        var later = await client.GetAsync("/v1/ping/");
+
+        var problem = await HostileInputTests.ProblemAsync(limited, HttpStatusCode.TooManyRequests);
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", problem["type"]!.GetValue<string>());
+        Assert.Equal(40, limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds);
+        Assert.Equal("40", limited.Headers.GetValues("X-RateLimit-Reset").Single());
+        Assert.Contains("40 seconds", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, later.StatusCode);
+        Assert.Equal(15, later.Headers.RetryAfter!.Delta!.Value.TotalSeconds);
+        Assert.Equal("15", later.Headers.GetValues("X-RateLimit-Reset").Single());
+    }
+}
+
 /// <summary>The request body limit (2 KiB in this server).</summary>
 public sealed class BodyLimitTests(SmallBodyServerFactory factory) : IClassFixture<SmallBodyServerFactory>
 {

@@ -187,9 +187,11 @@ public sealed class SqliteFilterTranslatorTests : IAsyncLifetime, IDisposable
         // A flat OR chain of 2,000 values used to exceed SQLite's expression depth of 1,000 (a 500 over REST).
         var values = Enumerable.Range(0, 5000).Select(i => $"nobody-{i}").Append("bob").ToList();
         var page = await _store.ListAsync(Query(MemoryFilter.Parse($"{{\"user_id\":{{\"in\":{JsonSerializer.Serialize(values)}}}}}")), 0, 10);
-        var tooMany = MemoryFilter.Parse($"{{\"user_id\":{{\"in\":{JsonSerializer.Serialize(Enumerable.Range(0, 10_001).Select(i => $"u{i}"))}}}}}");
+        var tooManyJson = $"{{\"user_id\":{{\"in\":{JsonSerializer.Serialize(Enumerable.Range(0, 10_001).Select(i => $"u{i}"))}}}}}";
+        var tooMany = new ComparisonFilter(FilterField.Of(FilterFieldKind.UserId), FilterOperator.In, JsonSerializer.SerializeToElement(Enumerable.Range(0, 10_001).Select(i => $"u{i}")));
 
         Assert.Equal(["m3"], page.Items.Select(i => i.Id));
+        Assert.Contains("at most 10000", Assert.Throws<MemoryValidationException>(() => MemoryFilter.Parse(tooManyJson)).Message, StringComparison.Ordinal);
         var ex = await Assert.ThrowsAsync<MemoryValidationException>(() => _store.ListAsync(Query(tooMany), 0, 10));
         Assert.Contains("at most 10000", ex.Message, StringComparison.Ordinal);
     }

@@ -25,6 +25,13 @@ public sealed record MemoryExport
     /// <summary>Gets the number of memories exported.</summary>
     public required int MemoryCount { get; init; }
 
+    /// <summary>
+    /// Gets the ids of the memories the export holds, so that erasing one of them deletes the export even when its schema
+    /// leaves the ids out. Empty for exports stored before the ids were kept (an erasure then finds them by id in
+    /// <see cref="Data"/>).
+    /// </summary>
+    public IReadOnlyList<string> MemoryIds { get; init; } = [];
+
     /// <summary>Gets when the export was made (UTC).</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 }

@@ -71,6 +71,50 @@ public abstract record MemoryFilter
         _ => false,
     };
 
+    /// <summary>
+    /// The most values a filter may hold: one per comparison or existence test, one per item of an <c>in</c>/<c>nin</c>
+    /// list. Stores bind each value as a statement parameter (SQLite allows 32,766 per statement, and some conditions bind
+    /// two), so a larger filter is refused rather than sent to the store.
+    /// </summary>
+    public const int MaxValues = 10_000;
+
+    /// <summary>Counts the values the filter holds (see <see cref="MaxValues"/>).</summary>
+    /// <returns>The number of comparisons and existence tests, with each <c>in</c>/<c>nin</c> list item counted once.</returns>
+    public int CountValues() => this switch
+    {
+        AndFilter and => Sum(and.Filters),
+        OrFilter or => Sum(or.Filters),
+        NotFilter not => Sum(not.Filters),
+        ComparisonFilter { Value.ValueKind: JsonValueKind.Array } c => Math.Max(1, c.Value.GetArrayLength()),
+        _ => 1,
+    };
+
+    /// <summary>Refuses a filter that holds more than <see cref="MaxValues"/> values.</summary>
+    /// <param name="filter">The filter, or <see langword="null"/> (nothing to check).</param>
+    /// <param name="parameterName">The request field to name in the error.</param>
+    /// <exception cref="MemoryValidationException">The filter holds more than <see cref="MaxValues"/> values.</exception>
+    public static void ThrowIfTooLarge(MemoryFilter? filter, string parameterName = "filters")
+    {
+        var count = filter?.CountValues() ?? 0;
+        if (count > MaxValues)
+        {
+            throw new MemoryValidationException(
+                $"The filters hold {count} values; at most {MaxValues} are accepted (each condition and each item of an 'in' or 'nin' list counts).",
+                parameterName);
+        }
+    }
+
+    private static int Sum(IReadOnlyList<MemoryFilter> filters)
+    {
+        var total = 0;
+        foreach (var filter in filters)
+        {
+            total += filter.CountValues();
+        }
+
+        return total;
+    }
+
     /// <summary>Creates an equality condition.</summary>
     /// <param name="field">The field.</param>
     /// <param name="value">The value, serialized with <see cref="JsonSerializer"/>'s defaults.</param>

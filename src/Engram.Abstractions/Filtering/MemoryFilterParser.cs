@@ -14,7 +14,8 @@ namespace Engram;
 /// <item><c>{"metadata": {"k": value}}</c> tests metadata keys explicitly; any key that is not a built-in field name is a metadata key too.</item>
 /// <item>Scope keys may be snake_case or camelCase (<c>user_id</c>, <c>userId</c>); <c>session_id</c> is <c>run_id</c>.</item>
 /// </list>
-/// <para>Nesting deeper than <see cref="MaxDepth"/> levels is rejected. The parser is stateless and thread-safe.</para>
+/// <para>Nesting deeper than <see cref="MaxDepth"/> levels, and more than <see cref="MemoryFilter.MaxValues"/> values in all,
+/// are rejected. The parser is stateless and thread-safe.</para>
 /// </remarks>
 public static class MemoryFilterParser
 {
@@ -45,8 +46,13 @@ public static class MemoryFilterParser
     /// <summary>Parses a filter JSON element.</summary>
     /// <param name="element">A JSON object.</param>
     /// <returns>The filter tree (values are cloned, so the source document may be disposed).</returns>
-    /// <exception cref="MemoryValidationException">The JSON breaks the grammar.</exception>
-    public static MemoryFilter Parse(JsonElement element) => ParseObject(element, 0);
+    /// <exception cref="MemoryValidationException">The JSON breaks the grammar, or holds more than <see cref="MemoryFilter.MaxValues"/> values.</exception>
+    public static MemoryFilter Parse(JsonElement element)
+    {
+        var filter = ParseObject(element, 0);
+        MemoryFilter.ThrowIfTooLarge(filter);
+        return filter;
+    }
 
     private static MemoryFilter ParseObject(JsonElement element, int depth)
     {

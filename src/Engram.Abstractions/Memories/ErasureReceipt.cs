@@ -2,12 +2,14 @@ namespace Engram;
 
 /// <summary>
 /// What an erasure (<see cref="IMemory.EraseAsync"/>, <see cref="IMemory.EraseAllAsync"/>) removed: the memories,
-/// and the copies of their text elsewhere in the store (history, raw messages, event payloads, exports, entity links).
+/// and every row elsewhere in the store that held their text or belonged to them (history, raw messages, event payloads
+/// and results, webhook deliveries, feedback, exports, graph relations, entity links and entities), one count per kind.
 /// </summary>
 /// <remarks>
-/// Counts are rows, not bytes. History rows and events are kept (they record that something happened) but their text
-/// is blanked; messages, memories, exports and entity links are removed. A store that cannot erase beyond the memory
-/// rows reports zero for the other counts. Immutable; safe to share between threads.
+/// Counts are rows, not bytes. History rows, events and webhook deliveries are kept (they record that something happened)
+/// but their text is blanked (and, for an erased scope, the events' identifiers and metadata); messages, memories,
+/// feedback, exports, relations, entity links and entities left without links are removed. A store that cannot erase
+/// beyond the memory rows reports zero for the other counts. Immutable; safe to share between threads.
 /// </remarks>
 public sealed record ErasureReceipt
 {
@@ -23,13 +25,28 @@ public sealed record ErasureReceipt
     /// <summary>Gets the number of raw messages removed (the memories' sources and, for a scope, the scope's messages).</summary>
     public int MessagesDeleted { get; init; }
 
-    /// <summary>Gets the number of asynchronous add events whose payload messages and result text were blanked, plus the webhook deliveries whose memory text was blanked.</summary>
+    /// <summary>
+    /// Gets the number of asynchronous add events whose payload messages and result text were blanked (for an erased
+    /// scope, also the scope's identifiers and the metadata in their payloads).
+    /// </summary>
     public int EventsRedacted { get; init; }
+
+    /// <summary>Gets the number of webhook deliveries (pending or done) whose memory text or categories were blanked.</summary>
+    public int WebhookDeliveriesRedacted { get; init; }
+
+    /// <summary>Gets the number of feedback rows (with their reasons) removed with the memories they were about.</summary>
+    public int FeedbackDeleted { get; init; }
+
+    /// <summary>Gets the number of graph relations removed because they were extracted from an erased memory.</summary>
+    public int RelationsRemoved { get; init; }
+
+    /// <summary>Gets the number of entities (names) removed because no remaining memory links them.</summary>
+    public int EntitiesRemoved { get; init; }
 
     /// <summary>Gets the number of memory-to-entity links removed.</summary>
     public int EntityLinksRemoved { get; init; }
 
-    /// <summary>Gets the number of stored exports removed because they held an erased memory.</summary>
+    /// <summary>Gets the number of stored exports removed because they held an erased memory (or their filters named an erased scope).</summary>
     public int ExportsDeleted { get; init; }
 
     /// <summary>
@@ -55,6 +72,10 @@ public sealed record ErasureReceipt
             HistoryEntriesRedacted = HistoryEntriesRedacted + other.HistoryEntriesRedacted,
             MessagesDeleted = MessagesDeleted + other.MessagesDeleted,
             EventsRedacted = EventsRedacted + other.EventsRedacted,
+            WebhookDeliveriesRedacted = WebhookDeliveriesRedacted + other.WebhookDeliveriesRedacted,
+            FeedbackDeleted = FeedbackDeleted + other.FeedbackDeleted,
+            RelationsRemoved = RelationsRemoved + other.RelationsRemoved,
+            EntitiesRemoved = EntitiesRemoved + other.EntitiesRemoved,
             EntityLinksRemoved = EntityLinksRemoved + other.EntityLinksRemoved,
             ExportsDeleted = ExportsDeleted + other.ExportsDeleted,
             Compacted = Compacted && other.Compacted,

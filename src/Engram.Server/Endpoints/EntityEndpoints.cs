@@ -76,7 +76,7 @@ internal static class EntityEndpoints
     internal static async Task<Ok<ErasureMessageResponse>> DeleteAsync(string entityType, string entityId, Tenant tenant, CancellationToken cancellationToken)
     {
         var kind = WireMapper.ParseKind(entityType);
-        var receipt = await tenant.Memory.EraseAllAsync(WireMapper.ScopeOf(kind, entityId), cancellationToken);
+        var receipt = await tenant.Memory.EraseAllAsync(WireMapper.ScopeOf(kind, WireParsing.NotWildcard(entityId, $"{WireMapper.KindName(kind)}_id")!), cancellationToken);
         return TypedResults.Ok(new ErasureMessageResponse("Entity deleted successfully.", receipt));
     }
 }

@@ -29,6 +29,7 @@ internal static class EventEndpoints
     internal static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetAsync(
         string eventId, Tenant tenant, IEventStore events, IOptions<MemoryOptions> options, CancellationToken cancellationToken)
     {
+        eventId = WireParsing.Uuid(eventId, "event_id");
         if (await events.GetEventAsync(tenant.ProjectId, eventId, cancellationToken) is not { } storedEvent)
         {
             return MemoryEndpoints.NotFound("Event not found.");
@@ -66,6 +67,7 @@ internal static class EventEndpoints
     internal static async Task<Results<Accepted<RetryResponse>, ProblemHttpResult>> RetryOneAsync(
         string eventId, Tenant tenant, IEventStore events, AddEventQueue queue, CancellationToken cancellationToken)
     {
+        eventId = WireParsing.Uuid(eventId, "event_id");
         if (await events.GetEventAsync(tenant.ProjectId, eventId, cancellationToken) is not { } storedEvent)
         {
             return MemoryEndpoints.NotFound("Event not found.");

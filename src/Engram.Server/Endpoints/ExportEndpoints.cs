@@ -59,6 +59,7 @@ internal static class ExportEndpoints
             Instructions = body.ExportInstructions,
             Data = ExportShaper.Shape(body.Schema, items),
             MemoryCount = items.Count,
+            MemoryIds = items.Select(i => i.Id).ToList(),
             CreatedAt = now,
         };
         await exports.CreateExportAsync(export, cancellationToken);
@@ -72,7 +73,7 @@ internal static class ExportEndpoints
         MemoryExport? export;
         if (!string.IsNullOrWhiteSpace(body.MemoryExportId))
         {
-            export = await exports.GetExportAsync(tenant.ProjectId, body.MemoryExportId.Trim(), cancellationToken);
+            export = await exports.GetExportAsync(tenant.ProjectId, WireParsing.Uuid(body.MemoryExportId, "memory_export_id"), cancellationToken);
         }
         else if (body.Filters.ValueKind == JsonValueKind.Object)
         {

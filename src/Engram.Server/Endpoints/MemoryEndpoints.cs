@@ -215,21 +215,18 @@ internal static class MemoryEndpoints
 
         var filter = MemoryFilter.AllOf(conditions);
         var receipt = new ErasureReceipt();
+        var scopes = new HashSet<MemoryScope>();
         while (true)
         {
             var page = await tenant.Memory.ListAsync(
                 new ListMemoriesRequest { Filter = filter, PageSize = 1000, ShowExpired = true, LatestOnly = false }, cancellationToken);
-            if (page.Items.Count == 0)
-            {
-                return receipt;
-            }
-
             var progressed = false;
             foreach (var item in page.Items)
             {
                 try
                 {
                     receipt = receipt.Combine(await tenant.Memory.EraseAsync(item.Id, cancellationToken));
+                    scopes.Add(ErasedScope(item.Scope, values));
                     progressed = true;
                 }
                 catch (MemoryNotFoundException)
@@ -238,12 +235,32 @@ internal static class MemoryEndpoints
                 }
             }
 
-            if (!progressed)
+            if (page.Items.Count == 0 || !progressed)
             {
-                return receipt;
+                break;
             }
         }
+
+        // Each scope the wildcard reached is erased as a scope too: its remaining raw messages, event payloads and exports.
+        foreach (var scope in scopes)
+        {
+            receipt = receipt.Combine(await tenant.Memory.EraseAllAsync(scope, cancellationToken));
+        }
+
+        return receipt;
     }
+
+    // The scope a wildcard deletion erased for one memory: the identifiers the request named, '*' standing for the memory's own.
+    private static MemoryScope ErasedScope(MemoryScope memory, string?[] requested) => new()
+    {
+        UserId = Named(requested[0], memory.UserId),
+        AgentId = Named(requested[1], memory.AgentId),
+        AppId = Named(requested[2], memory.AppId),
+        RunId = Named(requested[3], memory.RunId),
+    };
+
+    private static string? Named(string? requested, string? own) =>
+        string.IsNullOrWhiteSpace(requested) ? null : requested == WireParsing.Wildcard ? own : requested.Trim();
 
     internal static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound);

@@ -26,10 +26,10 @@ internal static class MemoryOperations
         var fromFilters = WireParsing.ScopeFromFilters(body.Filters);
         var scope = new MemoryScope
         {
-            UserId = NormalizeId(topLevel.UserId ?? fromFilters.UserId, "user_id"),
-            AgentId = NormalizeId(topLevel.AgentId ?? fromFilters.AgentId, "agent_id"),
-            AppId = NormalizeId(topLevel.AppId ?? fromFilters.AppId, "app_id"),
-            RunId = NormalizeId(topLevel.RunId ?? fromFilters.RunId, "run_id"),
+            UserId = NormalizeId(WireParsing.NotWildcard(topLevel.UserId ?? fromFilters.UserId, "user_id"), "user_id"),
+            AgentId = NormalizeId(WireParsing.NotWildcard(topLevel.AgentId ?? fromFilters.AgentId, "agent_id"), "agent_id"),
+            AppId = NormalizeId(WireParsing.NotWildcard(topLevel.AppId ?? fromFilters.AppId, "app_id"), "app_id"),
+            RunId = NormalizeId(WireParsing.NotWildcard(topLevel.RunId ?? fromFilters.RunId, "run_id"), "run_id"),
         };
         if (scope.IsEmpty)
         {
@@ -119,10 +119,14 @@ internal static class MemoryOperations
     /// <summary>Builds a search; <paramref name="scope"/> is the legacy top-level scope, else the scope must be in <c>filters</c>.</summary>
     public static SearchMemoriesRequest BuildSearch(SearchMemoriesWireRequest body, MemoryScope? scope, double? defaultThreshold = null)
     {
+        var (plainScope, wildcards) = scope is null ? (null, null) : WireParsing.SplitWildcards(scope);
+        scope = plainScope;
         var filter = MemoryFilter.AllOf(
+            wildcards,
             WireParsing.Filters(body.Filters),
             MetadataFilter(body.Metadata),
             CategoriesFilter(WireParsing.Strings(body.Categories, "categories")));
+        MemoryFilter.ThrowIfTooLarge(filter);
         return new SearchMemoriesRequest
         {
             Query = body.Query ?? string.Empty,
@@ -156,12 +160,15 @@ internal static class MemoryOperations
     /// <summary>Builds a list request; query-string paging wins over the body's (Mem0).</summary>
     public static ListMemoriesRequest BuildList(ListMemoriesWireRequest body, MemoryScope? scope, int? queryPage, int? queryPageSize)
     {
+        var (plainScope, wildcards) = scope is null ? (null, null) : WireParsing.SplitWildcards(scope);
+        scope = plainScope;
         var page = queryPage ?? body.Page ?? 1;
         var pageSize = queryPageSize ?? body.PageSize ?? DefaultPageSize;
         ValidatePage(page, pageSize);
         var start = WireParsing.Timestamp(body.StartDate, "start_date");
         var end = WireParsing.Timestamp(body.EndDate, "end_date");
         var filter = MemoryFilter.AllOf(
+            wildcards,
             WireParsing.Filters(body.Filters),
             start is { } s ? new ComparisonFilter(FilterField.Of(FilterFieldKind.CreatedAt), FilterOperator.Gte, JsonSerializer.SerializeToElement(s.ToString("O", CultureInfo.InvariantCulture), ServerJsonContext.Default.String)) : null,
             end is { } e ? new ComparisonFilter(FilterField.Of(FilterFieldKind.CreatedAt), FilterOperator.Lte, JsonSerializer.SerializeToElement(e.ToString("O", CultureInfo.InvariantCulture), ServerJsonContext.Default.String)) : null,
@@ -169,6 +176,7 @@ internal static class MemoryOperations
             string.IsNullOrWhiteSpace(body.Keywords)
                 ? null
                 : new ComparisonFilter(FilterField.Of(FilterFieldKind.Memory), FilterOperator.IContains, JsonSerializer.SerializeToElement(body.Keywords, ServerJsonContext.Default.String)));
+        MemoryFilter.ThrowIfTooLarge(filter);
         var request = new ListMemoriesRequest { Scope = scope, Filter = filter, Page = page, PageSize = pageSize, ShowExpired = body.ShowExpired ?? false };
         return body.LatestOnly is { } latestOnly ? request with { LatestOnly = latestOnly } : request;
     }

@@ -10,7 +10,7 @@ namespace Engram.Server;
 /// → a generic 500. Exception text reaches the client only for Engram's own validation and not-found errors, whose messages
 /// are written for the caller; never for unexpected failures.
 /// </summary>
-internal sealed class Mem0ExceptionHandler(
+internal sealed partial class Mem0ExceptionHandler(
     IProblemDetailsService problemDetails,
     IOptions<EngramServerOptions> options,
     ILogger<Mem0ExceptionHandler> logger) : IExceptionHandler
@@ -18,6 +18,7 @@ internal sealed class Mem0ExceptionHandler(
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, detail) = Map(exception, httpContext, options.Value);
+        var field = status == StatusCodes.Status400BadRequest ? Field(exception) : null;
         if (status == StatusCodes.Status500InternalServerError)
         {
             Log.UnhandledRequestFailure(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
@@ -34,12 +35,41 @@ internal sealed class Mem0ExceptionHandler(
             httpContext.Response.Headers.RetryAfter = "1";
         }
 
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        var context = new ProblemDetailsContext
         {
             HttpContext = httpContext,
             ProblemDetails = { Status = status, Detail = detail },
-        });
+        };
+        if (field is not null)
+        {
+            context.ProblemDetails.Extensions[FieldKey] = field;
+        }
+
+        return await problemDetails.TryWriteAsync(context);
     }
+
+    /// <summary>The ProblemDetails extension that names the field at fault in a 400 (<c>user_id</c>, <c>messages[0].content</c>, <c>body</c>).</summary>
+    public const string FieldKey = "field";
+
+    /// <summary>
+    /// The field a 400 is about: the parameter of a validation error, the JSON path of a malformed value (without
+    /// <c>$.</c>), the parameter a query value could not be bound to, or <c>body</c> when the body as a whole is wrong.
+    /// </summary>
+    internal static string Field(Exception exception) => exception switch
+    {
+        MemoryValidationException { ParameterName: { Length: > 0 } name } => name,
+        JsonException json => JsonField(json),
+        BadHttpRequestException { InnerException: JsonException json } => JsonField(json),
+        BadHttpRequestException bad when BoundParameter().Match(bad.Message) is { Success: true } match => JsonNamingPolicy.SnakeCaseLower.ConvertName(match.Groups["name"].Value),
+        _ => "body",
+    };
+
+    private static string JsonField(JsonException exception) =>
+        string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "body" : exception.Path.StartsWith("$.", StringComparison.Ordinal) ? exception.Path[2..] : exception.Path.TrimStart('$');
+
+    // ASP.NET Core's message for a query or route value it cannot convert: Failed to bind parameter "int? page" from "abc".
+    [System.Text.RegularExpressions.GeneratedRegex("""parameter "[^"]*?(?<name>[A-Za-z_][A-Za-z0-9_]*)" from""")]
+    private static partial System.Text.RegularExpressions.Regex BoundParameter();
 
     internal static (int Status, string Detail) Map(Exception exception, HttpContext httpContext, EngramServerOptions limits) => exception switch
     {

@@ -65,7 +65,11 @@ public static class EngramServerBuilderExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
-            // Mem0's clients read `detail`: every error body has one.
+            // Every problem has a type and a title (ASP.NET Core has no defaults for 413, 414, 429 or 499), and Mem0's
+            // clients read `detail`: every error body has one.
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Type ??= ProblemTypes.For(status);
+            context.ProblemDetails.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Client Closed Request";
             context.ProblemDetails.Detail ??= context.ProblemDetails.Title;
         });
         services.AddExceptionHandler<Mem0ExceptionHandler>();
@@ -204,6 +208,9 @@ public static class EngramServerBuilderExtensions
             limiter.AddHeaders(context);
             return next(context);
         });
+
+        // One rule for request text (after authentication and rate limiting, so that refused callers cost no scan).
+        app.UseRequestTextValidation();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthEndpoints();

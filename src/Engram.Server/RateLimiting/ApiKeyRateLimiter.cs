@@ -16,6 +16,9 @@ namespace Engram.Server;
 /// </summary>
 internal sealed class ApiKeyRateLimiter : IDisposable
 {
+    /// <summary>The ProblemDetails <c>type</c> of a 429 (RFC 6585 defines the status; ASP.NET Core has no default for it).</summary>
+    public const string TooManyRequestsType = "https://tools.ietf.org/html/rfc6585#section-4";
+
     private readonly ConcurrentDictionary<string, long> _windowStarts = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
@@ -72,10 +75,8 @@ internal sealed class ApiKeyRateLimiter : IDisposable
     {
         var httpContext = context.HttpContext;
         var keyId = httpContext.User.FindFirstValue(ClaimTypes.NameIdentifier);
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var value)
-            ? (int)Math.Ceiling(value.TotalSeconds)
-            : keyId is null ? (int)Window.TotalSeconds : SecondsUntilReset(keyId);
-        retryAfter = Math.Max(1, retryAfter);
+        // The lease's RetryAfter metadata is the whole window whatever is left of it: count from the window's start instead.
+        var retryAfter = Math.Max(1, keyId is null ? (int)Window.TotalSeconds : SecondsUntilReset(keyId));
         httpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         SetHeaders(httpContext.Response.Headers, 0, retryAfter);
         await httpContext.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
@@ -84,6 +85,7 @@ internal sealed class ApiKeyRateLimiter : IDisposable
             ProblemDetails =
             {
                 Status = StatusCodes.Status429TooManyRequests,
+                Type = TooManyRequestsType,
                 Detail = $"Rate limit exceeded: {PermitLimit} requests per {(int)Window.TotalSeconds} seconds per API key. Retry after {retryAfter} seconds.",
             },
         });

@@ -1,8 +1,9 @@
 namespace Engram.Server;
 
 /// <summary>
-/// The erasure receipt a delete adds next to Mem0's <c>message</c>: <c>{"memories", "memory_ids", "history_entries_redacted",
-/// "messages_deleted", "events_redacted", "entity_links_removed", "exports_deleted", "compacted", "erased_at"}</c>.
+/// The erasure receipt a delete adds next to Mem0's <c>message</c>, one count per kind of row: <c>{"memories", "memory_ids",
+/// "history_entries_redacted", "messages_deleted", "events_redacted", "webhook_deliveries_redacted", "feedback_deleted",
+/// "exports_deleted", "relations_removed", "entity_links_removed", "entities_removed", "compacted", "erased_at"}</c>.
 /// </summary>
 internal sealed record ErasureResponse
 {
@@ -16,9 +17,17 @@ internal sealed record ErasureResponse
 
     public required int EventsRedacted { get; init; }
 
-    public required int EntityLinksRemoved { get; init; }
+    public required int WebhookDeliveriesRedacted { get; init; }
+
+    public required int FeedbackDeleted { get; init; }
 
     public required int ExportsDeleted { get; init; }
+
+    public required int RelationsRemoved { get; init; }
+
+    public required int EntityLinksRemoved { get; init; }
+
+    public required int EntitiesRemoved { get; init; }
 
     public required bool Compacted { get; init; }
 
@@ -31,8 +40,12 @@ internal sealed record ErasureResponse
         HistoryEntriesRedacted = receipt.HistoryEntriesRedacted,
         MessagesDeleted = receipt.MessagesDeleted,
         EventsRedacted = receipt.EventsRedacted,
-        EntityLinksRemoved = receipt.EntityLinksRemoved,
+        WebhookDeliveriesRedacted = receipt.WebhookDeliveriesRedacted,
+        FeedbackDeleted = receipt.FeedbackDeleted,
         ExportsDeleted = receipt.ExportsDeleted,
+        RelationsRemoved = receipt.RelationsRemoved,
+        EntityLinksRemoved = receipt.EntityLinksRemoved,
+        EntitiesRemoved = receipt.EntitiesRemoved,
         Compacted = receipt.Compacted,
         ErasedAt = receipt.ErasedAt,
     };

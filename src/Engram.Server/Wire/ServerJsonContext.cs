@@ -61,4 +61,5 @@ namespace Engram.Server;
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(List<JsonElement>))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -14,12 +14,15 @@ internal static class WireParsing
 
     private static readonly string[] ScopeKeys = ["user_id", "agent_id", "app_id", "run_id", "session_id", "userId", "agentId", "appId", "runId", "sessionId"];
 
-    /// <summary>Reads a scope identifier: a string, or a number (Mem0 coerces ids to strings); absent or null is none.</summary>
+    /// <summary>
+    /// Reads a scope identifier: identifiers are strings, so a number is refused as a boolean is (a number has no one
+    /// text form: <c>1e308</c>, <c>1E+308</c> and <c>1.0e308</c> are the same number); absent or null is none.
+    /// </summary>
     public static string? ScopeId(JsonElement value, string name) => value.ValueKind switch
     {
         JsonValueKind.Undefined or JsonValueKind.Null => null,
         JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.Number => throw new MemoryValidationException($"{name} must be a string: send \"{value.GetRawText()}\" with quotes if that is the id.", name),
         _ => throw new MemoryValidationException($"{name} must be a string.", name),
     };
 
@@ -31,6 +34,45 @@ internal static class WireParsing
         AppId = ScopeId(request.AppId, "app_id"),
         RunId = ScopeId(request.RunId, "run_id") ?? ScopeId(request.SessionId, "session_id"),
     };
+
+    /// <summary>The identifier that means "every value of this kind" in reads and deletes (as in filters: <c>{"user_id": "*"}</c>).</summary>
+    public const string Wildcard = "*";
+
+    /// <summary>
+    /// Splits a top-level scope (query parameters, legacy bodies) into its plain identifiers and its <c>*</c> wildcards,
+    /// which become "has a value of this kind" conditions: <c>?user_id=*</c> means what <c>{"filters": {"user_id": "*"}}</c>
+    /// means, every memory that has a user id — one meaning for <c>*</c> on every route.
+    /// </summary>
+    /// <returns>The scope without wildcards (<see langword="null"/> when nothing is left) and the wildcard conditions, if any.</returns>
+    public static (MemoryScope? Scope, MemoryFilter? Wildcards) SplitWildcards(MemoryScope scope)
+    {
+        var wildcards = new List<MemoryFilter>(4);
+        var plain = new MemoryScope
+        {
+            UserId = Plain(scope.UserId, FilterFieldKind.UserId),
+            AgentId = Plain(scope.AgentId, FilterFieldKind.AgentId),
+            AppId = Plain(scope.AppId, FilterFieldKind.AppId),
+            RunId = Plain(scope.RunId, FilterFieldKind.RunId),
+        };
+        return (plain.IsEmpty ? null : plain, MemoryFilter.AllOf(wildcards));
+
+        string? Plain(string? value, FilterFieldKind kind)
+        {
+            if (value?.Trim() == Wildcard)
+            {
+                wildcards.Add(new ExistsFilter(FilterField.Of(kind)));
+                return null;
+            }
+
+            return value;
+        }
+    }
+
+    /// <summary>Refuses <c>*</c> where an identifier names one entity (an add, an entity deletion): there it would mean everything.</summary>
+    public static string? NotWildcard(string? value, string name) => value?.Trim() == Wildcard
+        ? throw new MemoryValidationException(
+            $"{name} cannot be '*': '*' means every {name} in reads and deletes (DELETE /v1/memories/?{name}=* deletes them all), so it cannot name one.", name)
+        : value;
 
     /// <summary>Mem0 Platform rejects scope ids at the top level of search and list: they belong in <c>filters</c>.</summary>
     public static void RejectTopLevelScope(IScopedRequest request, string operation)
@@ -70,13 +112,31 @@ internal static class WireParsing
     {
         try
         {
-            return MemoryFilter.Parse(value);
+            return CanonicalIds(MemoryFilter.Parse(value));
         }
         catch (InvalidOperationException ex)
         {
             throw new MemoryValidationException($"filters hold a string that is not valid UTF-16: {ex.Message}", "filters");
         }
     }
+
+    /// <summary>Memory ids in filters (<c>id</c>, <c>memory_id</c>) follow the routes' rule: a UUID in any form is its canonical form.</summary>
+    private static MemoryFilter CanonicalIds(MemoryFilter filter) => filter switch
+    {
+        AndFilter and => new AndFilter(and.Filters.Select(CanonicalIds).ToList()),
+        OrFilter or => new OrFilter(or.Filters.Select(CanonicalIds).ToList()),
+        NotFilter not => new NotFilter(not.Filters.Select(CanonicalIds).ToList()),
+        ComparisonFilter { Field.Kind: FilterFieldKind.Id, Operator: FilterOperator.Eq or FilterOperator.Ne or FilterOperator.In or FilterOperator.Nin } id => id with { Value = CanonicalIds(id.Value) },
+        _ => filter,
+    };
+
+    private static JsonElement CanonicalIds(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String when UuidIdentifiers.TryNormalize(value.GetString(), out var canonical) => JsonSerializer.SerializeToElement(canonical, ServerJsonContext.Default.String),
+        JsonValueKind.Array => JsonSerializer.SerializeToElement(
+            value.EnumerateArray().Select(item => CanonicalIds(item)).ToList(), ServerJsonContext.Default.ListJsonElement),
+        _ => value,
+    };
 
     /// <summary>Reads the scope ids that an add request carries inside <c>filters</c> (the Python client may put them there).</summary>
     public static MemoryScope ScopeFromFilters(JsonElement filters)
@@ -117,16 +177,21 @@ internal static class WireParsing
 
     /// <summary>
     /// Reads <c>messages</c> as Mem0 accepts them: a string (one user message), one message object, or a list of message
-    /// objects <c>{role, content, name?}</c>. A content that is not text (an image) is skipped, as messages without content are.
+    /// objects <c>{role, content, name?}</c>. Every message must carry text — a string, a <c>{"text": …}</c> part, or a
+    /// list of content parts (OpenAI's form, whose text parts are joined by new lines) — so that an add never answers
+    /// success having stored nothing: a message whose content is absent, null, blank, a number, or parts without text (an
+    /// image alone) is a 400 naming <c>messages[i].content</c>.
     /// </summary>
     public static IReadOnlyList<AddEventMessage> Messages(JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                return [new AddEventMessage(MemoryRoles.User, value.GetString()!, null)];
+                return string.IsNullOrWhiteSpace(value.GetString())
+                    ? throw new MemoryValidationException("messages cannot be empty: give the text to remember.", "messages")
+                    : [new AddEventMessage(MemoryRoles.User, value.GetString()!, null)];
             case JsonValueKind.Object:
-                return [Message(value, 0)];
+                return [Message(value, 0, "messages")];
             case JsonValueKind.Array:
                 var result = new List<AddEventMessage>(value.GetArrayLength());
                 var index = 0;
@@ -134,10 +199,11 @@ internal static class WireParsing
                 {
                     if (item.ValueKind != JsonValueKind.Object)
                     {
-                        throw new MemoryValidationException($"messages[{index}] must be an object {{\"role\", \"content\"}}.", "messages");
+                        throw new MemoryValidationException($"messages[{index}] must be an object {{\"role\", \"content\"}}.", $"messages[{index}]");
                     }
 
-                    result.Add(Message(item, index++));
+                    result.Add(Message(item, index, $"messages[{index}]"));
+                    index++;
                 }
 
                 if (result.Count == 0)
@@ -153,9 +219,10 @@ internal static class WireParsing
         }
     }
 
-    private static AddEventMessage Message(JsonElement message, int index)
+    private static AddEventMessage Message(JsonElement message, int index, string path)
     {
         string? role = null, content = null, name = null;
+        var contentKind = JsonValueKind.Undefined;
         foreach (var property in message.EnumerateObject())
         {
             switch (property.Name)
@@ -163,13 +230,15 @@ internal static class WireParsing
                 case "role":
                     role = property.Value.ValueKind == JsonValueKind.String
                         ? property.Value.GetString()
-                        : throw new MemoryValidationException($"messages[{index}].role must be a string.", "messages");
+                        : throw new MemoryValidationException($"{path}.role must be a string.", $"{path}.role");
                     break;
                 case "content":
+                    contentKind = property.Value.ValueKind;
                     content = property.Value.ValueKind switch
                     {
                         JsonValueKind.String => property.Value.GetString(),
-                        JsonValueKind.Object when property.Value.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String => text.GetString(),
+                        JsonValueKind.Object => PartText(property.Value),
+                        JsonValueKind.Array => string.Join('\n', property.Value.EnumerateArray().Select(PartText).Where(t => !string.IsNullOrWhiteSpace(t))),
                         _ => null,
                     };
                     break;
@@ -181,11 +250,34 @@ internal static class WireParsing
 
         if (string.IsNullOrWhiteSpace(role))
         {
-            throw new MemoryValidationException($"messages[{index}] needs a role (user, assistant or system).", "messages");
+            throw new MemoryValidationException($"{path} needs a role (user, assistant or system).", $"{path}.role");
         }
 
-        return new AddEventMessage(role, content ?? string.Empty, name);
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            var what = contentKind switch
+            {
+                JsonValueKind.Undefined => "has no content",
+                JsonValueKind.Null => "has a null content",
+                JsonValueKind.String => "has an empty content",
+                JsonValueKind.Object or JsonValueKind.Array => "has no text in its content (only text is stored; images and other parts are not)",
+                _ => "has a content that is not text",
+            };
+            throw new MemoryValidationException(
+                $"messages[{index}] {what}: nothing would be stored. Give each message its text as a string (or text parts); leave out messages without text.",
+                $"{path}.content");
+        }
+
+        return new AddEventMessage(role, content, name);
     }
+
+    // A content part: {"type": "text", "text": "…"} (or any object with a text string), or a bare string in a list.
+    private static string? PartText(JsonElement part) => part.ValueKind switch
+    {
+        JsonValueKind.String => part.GetString(),
+        JsonValueKind.Object when part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String => text.GetString(),
+        _ => null,
+    };
 
     /// <summary>
     /// Reads a point in time: epoch seconds (Mem0's <c>timestamp</c>), an ISO-8601 date or date-time string (UTC when no
@@ -304,16 +396,18 @@ internal static class WireParsing
         }
     }
 
-    /// <summary>Checks that a memory id is a UUID, as Mem0 does (400 <c>memory_id should be a valid UUID</c>).</summary>
-    public static string MemoryId(string? memoryId, string name = "memory_id")
-    {
-        if (string.IsNullOrWhiteSpace(memoryId) || !Guid.TryParse(memoryId, out _))
-        {
-            throw new MemoryValidationException($"{name} should be a valid UUID.", name);
-        }
+    /// <summary>
+    /// Reads a memory id: a UUID in any form <see cref="Guid.TryParse(string, out Guid)"/> accepts, returned in its canonical
+    /// lower-case form (the one rule for every route, <see cref="UuidIdentifiers"/>); anything else is a 400, as in Mem0
+    /// (<c>memory_id should be a valid UUID</c>).
+    /// </summary>
+    public static string MemoryId(string? memoryId, string name = "memory_id") => Uuid(memoryId, name);
 
-        return memoryId.Trim();
-    }
+    /// <summary>Reads an id that is a UUID (memory, event, export) into its canonical form, or refuses it naming <paramref name="name"/>.</summary>
+    public static string Uuid(string? value, string name) =>
+        UuidIdentifiers.TryNormalize(value, out var canonical)
+            ? canonical
+            : throw new MemoryValidationException($"{name} should be a valid UUID.", name);
 
     /// <summary>Whether an object's keys include a scope id (used to require ≥1 entity id in filters).</summary>
     public static bool IsScopeKey(string key) => Array.IndexOf(ScopeKeys, key) >= 0;

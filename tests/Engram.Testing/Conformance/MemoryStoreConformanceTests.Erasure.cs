@@ -49,7 +49,7 @@ public abstract partial class MemoryStoreConformanceTests
             Messages = [Message("src", MemoryScope.ForUser("alice"), $"My plan is {Secret}"), Message("chat", MemoryScope.ForUser("alice"), "unrelated")],
             Inserts =
             [
-                Record(Item("e1", $"Plans {Secret}") with { SourceMessageIds = ["src"] }, entities: [Entity("alice"), Entity("zanzibar")]),
+                Record(Item("e1", $"Plans {Secret}") with { SourceMessageIds = ["src"], Categories = ["travel"] }, entities: [Entity("alice"), Entity("zanzibar")]),
                 Record(Item("e2", "Keeps this"), entities: [Entity("alice")]),
             ],
             History = [History("h1", "e1", MemoryEventType.Add, T0, null, $"Plans {Secret}"), History("h2", "e2", MemoryEventType.Add, T0, null, "Keeps this")],
@@ -63,14 +63,19 @@ public abstract partial class MemoryStoreConformanceTests
         });
         await Events.CreateEventAsync(FinishedAdd("ev", $"My plan is {Secret}", new MemoryEvent { Id = "e1", Memory = $"Plans {Secret}", Event = MemoryEventType.Add, PreviousMemory = "x" }));
         await ((IExportStore)Store).CreateExportAsync(Export("x1", $$"""{"memories":[{"id":"e1","memory":"Plans {{Secret}}"}]}"""));
-        await ((IExportStore)Store).CreateExportAsync(Export("x2", """{"memories":[{"id":"e2","memory":"Keeps this"}]}"""));
+        await ((IExportStore)Store).CreateExportAsync(Export("x2", """{"memories":[{"id":"e2","memory":"Keeps this"}]}""") with { MemoryIds = ["e2"] });
+        // A schema without ids: only the export's memory ids tell that it holds e1's text.
+        await ((IExportStore)Store).CreateExportAsync(Export("x3", $$"""{"texts":["Plans {{Secret}}","Keeps this"]}""") with { MemoryIds = ["e2", "e1"] });
+        await ((IFeedbackStore)Store).AddFeedbackAsync(new MemoryFeedback { Id = "f1", ProjectId = Project, MemoryId = "e1", Feedback = "NEGATIVE", Reason = $"{Secret} is wrong", CreatedAt = T0 });
+        await ((IFeedbackStore)Store).AddFeedbackAsync(new MemoryFeedback { Id = "f2", ProjectId = Project, MemoryId = "e2", Feedback = "POSITIVE", Reason = "right", CreatedAt = T0 });
 
         var receipt = await Store.EraseAsync(
             new MemoryWriteBatch { ProjectId = Project, Deletes = ["e1"], History = [History("h4", "e1", MemoryEventType.Delete, T0.AddMinutes(2), null, null)] },
             scope: null);
 
         Assert.Equal(["e1"], receipt.MemoryIds);
-        Assert.Equal((2, 1, 1 + 2, 2, 1), (receipt.HistoryEntriesRedacted, receipt.MessagesDeleted, receipt.EventsRedacted, receipt.EntityLinksRemoved, receipt.ExportsDeleted));
+        Assert.Equal((2, 1, 1, 2, 2), (receipt.HistoryEntriesRedacted, receipt.MessagesDeleted, receipt.EventsRedacted, receipt.EntityLinksRemoved, receipt.ExportsDeleted));
+        Assert.Equal((3, 1, 1, 1), (receipt.WebhookDeliveriesRedacted, receipt.FeedbackDeleted, receipt.RelationsRemoved, receipt.EntitiesRemoved));
         Assert.Null(await Store.GetAsync(Project, "e1"));
         Assert.Equal(["h1", "h3", "h4"], (await Store.GetHistoryAsync(Project, "e1")).Select(h => h.Id));
         Assert.All(await Store.GetHistoryAsync(Project, "e1"), h => Assert.Null(h.OldMemory ?? h.NewMemory));
@@ -85,12 +90,16 @@ public abstract partial class MemoryStoreConformanceTests
             [
                 """{"event_details":{"id":"e1","data":{"memory":""},"event":"ADD"}}""",
                 """{"event_details":{"id":"e2","data":{"memory":"Keeps this"},"event":"ADD"}}""",
+                """{"event_details":{"event":"CATEGORIZE","memory_id":"e1","categories":[]}}""",
                 """{"event_details":{"id":"e1","data":{"memory":""},"event":"UPDATE"}}""",
                 """{"event_details":{"id":"e1","data":{"memory":null},"event":"DELETE"}}""",
             ],
             (await Webhooks.ListDeliveriesAsync(Project, hook.Id)).Select(d => d.Payload));
         Assert.Null(await ((IExportStore)Store).GetExportAsync(Project, "x1"));
-        Assert.NotNull(await ((IExportStore)Store).GetExportAsync(Project, "x2"));
+        Assert.Equal(["e2"], (await ((IExportStore)Store).GetExportAsync(Project, "x2"))!.MemoryIds);
+        Assert.Null(await ((IExportStore)Store).GetExportAsync(Project, "x3"));
+        Assert.Empty(await ((IFeedbackStore)Store).ListFeedbackAsync(Project, "e1"));
+        Assert.Single(await ((IFeedbackStore)Store).ListFeedbackAsync(Project, "e2"));
         Assert.Empty(await Graph.GetRelationsAsync(Project, null, null, true, 10));
         Assert.Equal([("e2", "alice")], (await Store.FindEntityLinksAsync(Query(), ["alice", "zanzibar"], 10)).Select(l => (l.MemoryId, l.EntityKey)));
         Assert.Empty(await Store.SearchKeywordsAsync(Query(), ["zanzibar"], 10));
@@ -110,9 +119,25 @@ public abstract partial class MemoryStoreConformanceTests
         await Events.CreateEventAsync(FinishedAdd("pending", $"about {Secret}") with { Status = StoredEventStatus.Pending });
         await Events.CreateEventAsync(FinishedAdd("bob", "bob's", user: "bob"));
 
+        // An event whose messages an earlier erasure by id already emptied still names the user.
+        await Events.CreateEventAsync(FinishedAdd("emptied", "x") with { Payload = """{"user_id":"alice","agent_id":"bot","messages":[],"metadata":{"trip":"zanzibar"}}""" });
+        await ((IExportStore)Store).CreateExportAsync(Export("xa", "{}") with { Filters = """{"AND":[{"user_id":"alice"}]}""" });
+        await ((IExportStore)Store).CreateExportAsync(Export("xb", "{}") with { Filters = """{"user_id":"bob"}""" });
+
         var receipt = await Store.EraseAsync(new MemoryWriteBatch { ProjectId = Project, Deletes = ["s1"] }, alice);
 
-        Assert.Equal((2, 1), (receipt.MessagesDeleted, receipt.EventsRedacted));
+        Assert.Equal((2, 2, 1), (receipt.MessagesDeleted, receipt.EventsRedacted, receipt.ExportsDeleted));
+        foreach (var id in new[] { "done", "emptied" })
+        {
+            var payload = JsonDocument.Parse((await Events.GetEventAsync(Project, id))!.Payload).RootElement;
+            Assert.False(payload.TryGetProperty("user_id", out _), payload.GetRawText());
+            Assert.False(payload.TryGetProperty("agent_id", out _), payload.GetRawText());
+            Assert.False(payload.TryGetProperty("metadata", out _), payload.GetRawText());
+        }
+
+        Assert.Null(await ((IExportStore)Store).GetExportAsync(Project, "xa"));
+        Assert.NotNull(await ((IExportStore)Store).GetExportAsync(Project, "xb"));
+        Assert.Equal("bob", JsonDocument.Parse((await Events.GetEventAsync(Project, "bob"))!.Payload).RootElement.GetProperty("user_id").GetString());
         Assert.Equal(["b1"], (await Store.GetMessagesAsync(Project, ["a1", "a2", "b1"])).Select(m => m.Id));
         Assert.Equal(0, await MessageCountAsync("done"));
         Assert.Equal(1, await MessageCountAsync("pending"));

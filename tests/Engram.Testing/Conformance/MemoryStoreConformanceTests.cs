@@ -120,6 +120,38 @@ public abstract partial class MemoryStoreConformanceTests
     }
 
     [Fact]
+    public async Task Filters_WideFlatLogicAndLongLists_AreAnswered_AndMoreThanTheValueCapIsAValidationError()
+    {
+        await Insert(
+            Record(Item("a", "Alice plays tennis") with { Metadata = Meta("""{"k700":"v700"}"""), Categories = ["sports"] }),
+            Record(Item("b", "Bob plays chess", MemoryScope.ForUser("bob"))));
+
+        // SQLite refuses expression trees deeper than 1,000: flat chains of this many conditions used to fail (a 500).
+        var or = string.Join(',', Enumerable.Range(0, 1_500).Select(i => "{\"metadata\":{\"k" + i + "\":\"v" + i + "\"}}"));
+        await AssertFilter("{\"OR\":[" + or + "]}", "a");
+        var siblings = string.Join(',', Enumerable.Range(0, 1_500).Select(i => "\"m" + i + "\":{\"ne\":\"x\"}"));
+        await AssertFilter("{\"user_id\":\"alice\",\"metadata\":{" + siblings + "}}", "a");
+        var notAny = string.Join(',', Enumerable.Range(0, 1_200).Select(i => "{\"user_id\":\"nobody" + i + "\"}"));
+        await AssertFilter("{\"NOT\":[" + notAny + "]}", "a", "b");
+        var longIn = JsonSerializer.Serialize(Enumerable.Range(0, 9_000).Select(i => $"v{i}").Append("v700"));
+        await AssertFilter("{\"metadata\":{\"k700\":{\"in\":" + longIn + "}}}", "a");
+        await AssertFilter("{\"categories\":{\"in\":" + longIn[..^1] + ",\"sports\"]}}", "a");
+
+        // Four lists under the cap bind 36,000 values together (SQLite allows 32,766 variables): refused as input.
+        var lists = Enumerable.Range(0, 4).Select(_ => new ComparisonFilter(
+            FilterField.Of(FilterFieldKind.RunId), FilterOperator.Nin, JsonSerializer.SerializeToElement(Enumerable.Range(0, 9_000).Select(i => $"r{i}")))).ToList<MemoryFilter>();
+        var categories = new ComparisonFilter(
+            FilterField.Of(FilterFieldKind.Categories), FilterOperator.In, JsonSerializer.SerializeToElement(Enumerable.Range(0, 40_000).Select(i => $"c{i}")));
+        foreach (var tooLarge in new MemoryFilter[] { new AndFilter(lists), categories })
+        {
+            var list = await Assert.ThrowsAsync<MemoryValidationException>(() => Store.ListAsync(Query(tooLarge), 0, 10));
+            Assert.Equal("filters", list.ParameterName);
+            Assert.Contains($"at most {MemoryFilter.MaxValues}", list.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<MemoryValidationException>(() => Store.SearchKeywordsAsync(Query(tooLarge), ["tennis"], 10));
+        }
+    }
+
+    [Fact]
     public async Task List_PagesNewestFirstWithTotal()
     {
         var records = Enumerable.Range(0, 7).Select(i => Record(Item($"m{i}", $"memory number {i}", createdAt: T0.AddMinutes(i)))).ToArray();

@@ -24,6 +24,18 @@ public sealed class MemoryFilterParserTests
     }
 
     [Fact]
+    public void Parse_CountsEveryConditionAndListItem_AndRefusesMoreThanTheCapInAll()
+    {
+        var filter = MemoryFilter.Parse("""{"user_id":"a","OR":[{"agent_id":{"in":["x","y","z"]}},{"run_id":"*"}],"NOT":[{"topic":{"nin":["p","q"]}}]}""");
+        var lists = string.Join(',', Enumerable.Range(0, 2).Select(_ => "{\"run_id\":{\"in\":" + JsonSerializer.Serialize(Enumerable.Range(0, 5_001).Select(i => $"r{i}")) + "}}"));
+
+        Assert.Equal(7, filter.CountValues());
+        var ex = Assert.Throws<MemoryValidationException>(() => MemoryFilter.Parse("{\"AND\":[" + lists + "]}"));
+        Assert.Equal("filters", ex.ParameterName);
+        Assert.Contains("10002", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_ListValue_IsIn()
     {
         var filter = Assert.IsType<ComparisonFilter>(MemoryFilter.Parse("""{"agent_id":["a","b"]}"""));
