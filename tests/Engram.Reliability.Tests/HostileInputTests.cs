@@ -20,8 +20,8 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
     /// <summary>The seed of the CI slice.</summary>
     public const ulong DefaultSeed = 19;
 
-    /// <summary>The size of the CI slice (a few minutes on the 2-core machine).</summary>
-    public const int DefaultRequests = 2_500;
+    /// <summary>The size of the CI slice (about a minute on the 2-core machine).</summary>
+    public const int DefaultRequests = 10_000;
 
     private const int BodyLimit = 262_144;
 
