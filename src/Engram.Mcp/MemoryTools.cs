@@ -180,6 +180,8 @@ public sealed class MemoryTools
         [Description("A run to delete.")] string? run_id = null,
         CancellationToken cancellationToken = default) => Run(async () =>
     {
+        // Every id is checked before anything is deleted: a refusal deletes nothing.
+        (user_id, agent_id, app_id, run_id) = (EntityId(user_id, "user_id"), EntityId(agent_id, "agent_id"), EntityId(app_id, "app_id"), EntityId(run_id, "run_id"));
         var scopes = new[]
         {
             user_id is null ? null : new MemoryScope { UserId = user_id },
@@ -207,9 +209,31 @@ public sealed class MemoryTools
             ? canonical
             : throw new MemoryValidationException("memory_id should be a valid UUID.", "memory_id");
 
+    /// <summary>
+    /// An identifier that names one entity (add, delete): not empty, no whitespace or control characters, and not
+    /// <c>*</c>, which means "every one" in filters and in the REST delete_all (the REST routes' rule).
+    /// </summary>
+    private static string? EntityId(string? value, string name)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var trimmed = value.Trim();
+        if (trimmed.Length == 0 || trimmed.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new MemoryValidationException($"{name} cannot be empty or contain whitespace or control characters.", name);
+        }
+
+        return trimmed == "*"
+            ? throw new MemoryValidationException($"{name} cannot be '*': '*' means every {name} in filters, so it cannot name one.", name)
+            : trimmed;
+    }
+
     private MemoryScope ScopeOrDefault(string? userId, string? agentId, string? appId, string? runId)
     {
-        var scope = new MemoryScope { UserId = userId, AgentId = agentId, AppId = appId, RunId = runId };
+        var scope = new MemoryScope { UserId = EntityId(userId, "user_id"), AgentId = EntityId(agentId, "agent_id"), AppId = EntityId(appId, "app_id"), RunId = EntityId(runId, "run_id") };
         return scope.IsEmpty ? MemoryScope.ForUser(_options.DefaultUserId) : scope;
     }
 

@@ -28,6 +28,7 @@ public sealed partial class PostgresMemoryStore
     /// outbox entries (<see cref="IWebhookStore"/>) and the completed event, in that order. The first vector records the
     /// embedder (and, with pgvector, creates the HNSW index for its dimension).
     /// </remarks>
+    /// <exception cref="MemoryValidationException">An insert, message or history entry names an id the project already has (or the batch names one twice); nothing was written.</exception>
     public Task WriteAsync(MemoryWriteBatch batch, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(batch, erasure: null, cancellationToken);
 

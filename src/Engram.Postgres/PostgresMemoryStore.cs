@@ -273,6 +273,12 @@ public sealed partial class PostgresMemoryStore : IMemoryStore, IAsyncDisposable
                 }
             }
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && operation is "write" or "erase")
+        {
+            // Only ids a caller chose can collide (an import's lines); the transaction is rolled back, nothing is written.
+            throw new MemoryValidationException(
+                "The write names an id (of a memory, message or history entry) that the project already has, or that it names twice; nothing was written.", "id", ex);
+        }
         catch (NpgsqlException ex)
         {
             throw Map(ex, operation);

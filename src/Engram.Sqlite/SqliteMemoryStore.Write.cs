@@ -39,6 +39,7 @@ public sealed partial class SqliteMemoryStore
     /// <exception cref="ArgumentNullException"><paramref name="batch"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The project id is empty, or a vector lacks its model or does not have the model's dimension.</exception>
     /// <exception cref="MemoryNotFoundException">An update, supersession or delete names an id that is not in the project.</exception>
+    /// <exception cref="MemoryValidationException">An insert, message or history entry names an id the project already has (or the batch names one twice); nothing was written.</exception>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
     public Task WriteAsync(MemoryWriteBatch batch, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(batch, erasure: null, cancellationToken);
@@ -99,11 +100,23 @@ public sealed partial class SqliteMemoryStore
                 EndIndexedCommit(generation, batch, writer.InsertedSeqs);
             }
         }
+        catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey)
+        {
+            // Only ids a caller chose can collide (an import's lines); the transaction is rolled back, nothing is written.
+            throw DuplicateId(ex);
+        }
         catch (SqliteException ex)
         {
             throw Map(ex, "write");
         }
     }
+
+    private const int SqliteConstraintUnique = 2067;
+
+    private const int SqliteConstraintPrimaryKey = 1555;
+
+    private static MemoryValidationException DuplicateId(Exception inner) =>
+        new("The write names an id (of a memory, message or history entry) that the project already has, or that it names twice; nothing was written.", "id", inner);
 
     /// <inheritdoc/>
     /// <remarks>

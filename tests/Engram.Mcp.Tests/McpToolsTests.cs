@@ -130,12 +130,26 @@ public sealed class McpToolsTests : IAsyncLifetime
     [InlineData("search_memories", """{"query":"x","filters":{"topic":{"between":1}}}""", "Unknown filter operator")]
     [InlineData("delete_entities", """{}""", "at least one")]
     [InlineData("add_memory", """{"text":"x","metadata":{"user_id":"mallory"}}""", "identity key")]
+    [InlineData("add_memory", """{"text":"x","user_id":"*"}""", "cannot be '*'")]
+    [InlineData("add_memory", """{"text":"   "}""", "text cannot be empty")]
+    [InlineData("delete_all_memories", """{"agent_id":"*"}""", "cannot be '*'")]
     public async Task BadArguments_AreToolErrorsWithAClearMessage(string tool, string arguments, string expected)
     {
         var args = JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments)!;
         var result = await Client.CallToolAsync(tool, args);
         Assert.True(result.IsError);
         Assert.Contains(expected, Text(result), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task DeleteEntities_WithOneBadId_DeletesNothing()
+    {
+        await CallAsync("add_memory", new() { ["text"] = "Cy sails", ["user_id"] = "cy", ["infer"] = false });
+
+        var result = await Client.CallToolAsync("delete_entities", new Dictionary<string, object?> { ["user_id"] = "cy", ["app_id"] = "" });
+
+        Assert.True(result.IsError);
+        Assert.Equal(1, (await CallAsync("get_memories", new() { ["filters"] = new Dictionary<string, object?> { ["user_id"] = "cy" } })).GetProperty("count").GetInt64());
     }
 
     [Fact]

@@ -330,6 +330,60 @@ public sealed class HostileInputTests(EngramServerFactory factory) : IClassFixtu
         Assert.Equal(before, Fingerprint());
     }
 
+    [Theory]
+    [InlineData("-62135596801")]
+    [InlineData("253402300800")]
+    [InlineData("1e309")]
+    [InlineData("-1e308")]
+    public async Task Timestamp_OutsideTheRangeOfDates_Is400NamingIt(string seconds)
+    {
+        var client = factory.CreateAuthorizedClient();
+        var id = await client.AddMemoryAsync("Timestamps at the edge", "edge-user");
+
+        var update = await ProblemAsync(await client.PutJsonAsync($"/v1/memories/{id}/", "{\"text\":\"x\",\"timestamp\":" + seconds + "}"), HttpStatusCode.BadRequest);
+        var add = await ProblemAsync(await client.PostJsonAsync("/v3/memories/add/", "{\"messages\":\"x\",\"user_id\":\"edge-user\",\"timestamp\":" + seconds + "}"), HttpStatusCode.BadRequest);
+
+        Assert.Equal("timestamp", update["field"]!.GetValue<string>());
+        Assert.Equal("timestamp", add["field"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/v1/events/?page=abc", "page")]
+    [InlineData("/v1/entities/?page_size=1e3", "page_size")]
+    [InlineData("/v1/entities/?enable_graph=maybe", "enable_graph")]
+    [InlineData("/v1/memories/?user_id=u&limit=%C4%B0", "limit")]
+    [InlineData("/v1/exports/jsonl/?embeddings=yes", "embeddings")]
+    [InlineData("/v1/relations/?entity=x&include_invalidated=2", "include_invalidated")]
+    [InlineData("/v1/events/?page=2147483647", "page")]
+    [InlineData("/v1/entities/?page=2147483647&page_size=200", "page")]
+    [InlineData("/v1/memories/?user_id=u&page=2147483647&page_size=10", "page")]
+    public async Task QueryParameter_ThatIsNotANumberOrABoolean_Is400NamingIt(string path, string field)
+    {
+        var problem = await ProblemAsync(await factory.CreateAuthorizedClient().GetAsync(path), HttpStatusCode.BadRequest);
+
+        Assert.Equal(field, problem["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Import_NamingAnIdTheProjectHasOrTwice_Is400_AndWritesNothing()
+    {
+        var client = factory.CreateAuthorizedClient();
+        var id = await client.AddMemoryAsync("Imported twice", "import-user");
+        var history = Guid.NewGuid().ToString();
+        const string Header = "{\"format\":\"engram.memories\",\"version\":1}";
+        var line = "{\"type\":\"history\",\"id\":\"" + history + "\",\"memory_id\":\"" + id + "\",\"event\":\"ADD\",\"new_memory\":\"x\",\"created_at\":\"2026-01-01T00:00:00Z\"}";
+        var memory = "{\"type\":\"memory\",\"id\":\"" + Guid.NewGuid() + "\",\"memory\":\"Twice in one file\",\"hash\":\"h\",\"user_id\":\"import-user\",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\",\"observed_at\":\"2026-01-01T00:00:00Z\"}";
+        await (await client.PostAsync("/v1/imports/", new StringContent(Header + "\n" + line))).JsonAsync();
+        var before = Fingerprint();
+
+        var again = await ProblemAsync(await client.PostAsync("/v1/imports/", new StringContent(Header + "\n" + line)), HttpStatusCode.BadRequest);
+        var twice = await ProblemAsync(await client.PostAsync("/v1/imports/", new StringContent(Header + "\n" + memory + "\n" + memory)), HttpStatusCode.BadRequest);
+
+        Assert.Equal("id", again["field"]!.GetValue<string>());
+        Assert.Equal("id", twice["field"]!.GetValue<string>());
+        Assert.Equal(before, Fingerprint());
+    }
+
     internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, byte[] body)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(body) };

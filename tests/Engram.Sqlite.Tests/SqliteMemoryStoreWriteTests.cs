@@ -230,15 +230,15 @@ public sealed class SqliteMemoryStoreWriteTests : IDisposable
     }
 
     [Fact]
-    public async Task WriteAsync_DuplicateInsert_ThrowsNonTransientStoreException()
+    public async Task WriteAsync_DuplicateInsert_IsAValidationError_AndWritesNothing()
     {
         var store = await _db.OpenInitializedAsync();
         await store.WriteAsync(Inserts(Record("m1", "text")));
 
-        var ex = await Assert.ThrowsAsync<MemoryStoreException>(() => store.WriteAsync(Inserts(Record("m2", "other"), Record("m1", "again"))));
+        var ex = await Assert.ThrowsAsync<MemoryValidationException>(() => store.WriteAsync(Inserts(Record("m2", "other"), Record("m1", "again"))));
 
-        Assert.False(ex.IsTransient);
-        Assert.Equal("write", ex.Operation);
+        Assert.Equal("id", ex.ParameterName);
+        Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(ex.InnerException);
         Assert.Null(await store.GetAsync(Project, "m2"));
     }
 

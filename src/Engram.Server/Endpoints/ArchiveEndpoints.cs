@@ -22,11 +22,14 @@ internal static class ArchiveEndpoints
     }
 
     /// <summary><c>GET /v1/exports/jsonl/[?embeddings=false]</c>: the JSONL stream.</summary>
-    internal static IResult Export(Tenant tenant, bool? embeddings) =>
-        Results.Stream(
+    internal static IResult Export(Tenant tenant, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "embeddings")] string? embeddingsText)
+    {
+        var embeddings = WireParsing.QueryBool(embeddingsText, "embeddings");
+        return Results.Stream(
             stream => tenant.Memory.ExportAsync(stream, embeddings ?? true),
             JsonLinesMediaType,
             fileDownloadName: "engram-export.jsonl");
+    }
 
     /// <summary><c>POST /v1/imports/</c>: <c>{"memories","history","messages","relations","skipped"}</c>.</summary>
     internal static async Task<Ok<ImportResponse>> ImportAsync(HttpRequest request, Tenant tenant, CancellationToken cancellationToken)

@@ -23,14 +23,17 @@ internal static class EntityEndpoints
     /// carries <c>relations</c>, the valid graph relations of its memories (an extra key Mem0 clients ignore).
     /// </summary>
     internal static async Task<Ok<EntitiesResponse>> ListAsync(
-        [FromQuery] int? page,
-        [FromQuery(Name = "page_size")] int? pageSize,
-        [FromQuery(Name = "enable_graph")] bool? enableGraph,
+        [FromQuery(Name = "page")] string? pageText,
+        [FromQuery(Name = "page_size")] string? pageSizeText,
+        [FromQuery(Name = "enable_graph")] string? enableGraphText,
         HttpRequest request,
         Tenant tenant,
         IScopeCatalog catalog,
         CancellationToken cancellationToken)
     {
+        var page = WireParsing.QueryInt(pageText, "page");
+        var pageSize = WireParsing.QueryInt(pageSizeText, "page_size");
+        var enableGraph = WireParsing.QueryBool(enableGraphText, "enable_graph");
         var pageNumber = page ?? 1;
         var size = pageSize ?? MemoryOperations.DefaultPageSize;
         MemoryOperations.ValidatePage(pageNumber, size);

@@ -101,13 +101,15 @@ internal static class EventEndpoints
 
     /// <summary><c>GET /v1/events/?page=&amp;page_size=</c>.</summary>
     internal static async Task<Ok<PageResponse<EventResponse>>> ListAsync(
-        [FromQuery] int? page,
-        [FromQuery(Name = "page_size")] int? pageSize,
+        [FromQuery(Name = "page")] string? pageText,
+        [FromQuery(Name = "page_size")] string? pageSizeText,
         HttpRequest request,
         Tenant tenant,
         IEventStore events,
         CancellationToken cancellationToken)
     {
+        var page = WireParsing.QueryInt(pageText, "page");
+        var pageSize = WireParsing.QueryInt(pageSizeText, "page_size");
         var pageNumber = page ?? 1;
         var size = pageSize ?? MemoryOperations.DefaultPageSize;
         MemoryOperations.ValidatePage(pageNumber, size);

@@ -22,10 +22,11 @@ internal static class GraphEndpoints
         [FromQuery(Name = "agent_id")] string? agentId,
         [FromQuery(Name = "app_id")] string? appId,
         [FromQuery(Name = "run_id")] string? runId,
-        [FromQuery(Name = "include_invalidated")] bool? includeInvalidated,
+        [FromQuery(Name = "include_invalidated")] string? includeInvalidatedText,
         Tenant tenant,
         CancellationToken cancellationToken)
     {
+        var includeInvalidated = WireParsing.QueryBool(includeInvalidatedText, "include_invalidated");
         if (string.IsNullOrWhiteSpace(entity))
         {
             throw new MemoryValidationException("entity is required, for example ?entity=alice.", "entity");

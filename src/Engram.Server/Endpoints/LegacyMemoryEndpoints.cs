@@ -73,21 +73,25 @@ internal static class LegacyMemoryEndpoints
         [FromQuery(Name = "agent_id")] string? agentId,
         [FromQuery(Name = "app_id")] string? appId,
         [FromQuery(Name = "run_id")] string? runId,
-        [FromQuery] int? page,
-        [FromQuery(Name = "page_size")] int? pageSize,
-        [FromQuery] int? limit,
+        [FromQuery(Name = "page")] string? pageText,
+        [FromQuery(Name = "page_size")] string? pageSizeText,
+        [FromQuery(Name = "limit")] string? limitText,
         [FromQuery] string? keywords,
         [FromQuery] string? categories,
         [FromQuery] string? metadata,
         [FromQuery(Name = "start_date")] string? startDate,
         [FromQuery(Name = "end_date")] string? endDate,
-        [FromQuery(Name = "enable_graph")] bool? enableGraph,
+        [FromQuery(Name = "enable_graph")] string? enableGraphText,
         [FromQuery(Name = "output_format")] string? outputFormat,
         HttpRequest request,
         Tenant tenant,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
+        var page = WireParsing.QueryInt(pageText, "page");
+        var pageSize = WireParsing.QueryInt(pageSizeText, "page_size");
+        var limit = WireParsing.QueryInt(limitText, "limit");
+        var enableGraph = WireParsing.QueryBool(enableGraphText, "enable_graph");
         var paged = page is not null && pageSize is not null;
         var body = new ListMemoriesWireRequest
         {

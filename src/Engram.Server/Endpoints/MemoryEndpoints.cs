@@ -74,13 +74,15 @@ internal static class MemoryEndpoints
     /// <summary><c>POST /v3/memories/?page=N&amp;page_size=M</c>: Mem0's paginated envelope.</summary>
     internal static async Task<Ok<PageResponse<MemoryResponse>>> ListAsync(
         ListMemoriesWireRequest body,
-        [FromQuery] int? page,
-        [FromQuery(Name = "page_size")] int? pageSize,
+        [FromQuery(Name = "page")] string? pageText,
+        [FromQuery(Name = "page_size")] string? pageSizeText,
         HttpRequest request,
         Tenant tenant,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
+        var page = WireParsing.QueryInt(pageText, "page");
+        var pageSize = WireParsing.QueryInt(pageSizeText, "page_size");
         WireParsing.RejectTopLevelScope(body, "get_all");
         var list = MemoryOperations.BuildList(body, scope: null, page, pageSize);
         var result = await tenant.Memory.ListAsync(list, cancellationToken);

@@ -9,6 +9,9 @@ internal static class MemoryOperations
     /// <summary>Mem0 Platform's page size limit for list routes.</summary>
     public const int MaxPageSize = 200;
 
+    /// <summary>The most entries a page may skip.</summary>
+    public const int MaxOffset = 100_000_000;
+
     /// <summary>Mem0 Platform's default page size.</summary>
     public const int DefaultPageSize = 100;
 
@@ -181,7 +184,7 @@ internal static class MemoryOperations
         return body.LatestOnly is { } latestOnly ? request with { LatestOnly = latestOnly } : request;
     }
 
-    /// <summary>Checks Mem0's paging rules: page ≥ 1, page size 1..200.</summary>
+    /// <summary>Checks Mem0's paging rules: page ≥ 1, page size 1..200, and a page that skips at most <see cref="MaxOffset"/> entries.</summary>
     public static void ValidatePage(int page, int pageSize)
     {
         if (page < 1)
@@ -192,6 +195,12 @@ internal static class MemoryOperations
         if (pageSize is < 1 or > MaxPageSize)
         {
             throw new MemoryValidationException($"page_size must be between 1 and {MaxPageSize}, not {pageSize}.", "page_size");
+        }
+
+        // The rows skipped must fit the stores' offsets (a page of 2147483647 used to overflow into a 500).
+        if ((long)(page - 1) * pageSize > MaxOffset)
+        {
+            throw new MemoryValidationException($"page {page} of {pageSize} lies beyond any list (at most {MaxOffset} entries are skipped).", "page");
         }
     }
 

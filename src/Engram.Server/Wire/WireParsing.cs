@@ -289,7 +289,8 @@ internal static class WireParsing
         {
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return null;
-            case JsonValueKind.Number when value.TryGetDouble(out var seconds) && double.IsFinite(seconds) && Math.Abs(seconds) < 253402300799:
+            // DateTimeOffset's range in epoch seconds: 0001-01-01 to 9999-12-31.
+            case JsonValueKind.Number when value.TryGetDouble(out var seconds) && seconds >= -62135596800 && seconds <= 253402300799:
                 return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
             case JsonValueKind.String when DateTimeOffset.TryParse(
                 value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed):
@@ -408,6 +409,23 @@ internal static class WireParsing
         UuidIdentifiers.TryNormalize(value, out var canonical)
             ? canonical
             : throw new MemoryValidationException($"{name} should be a valid UUID.", name);
+
+    /// <summary>
+    /// Reads an integer query parameter (bound as text, so that a value that is not a number is a 400 naming the
+    /// parameter rather than ASCII-only binding's anonymous 400); absent or empty is none.
+    /// </summary>
+    public static int? QueryInt(string? value, string name) =>
+        string.IsNullOrWhiteSpace(value) ? null
+        : int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number
+        : throw new MemoryValidationException($"{name} must be a whole number between {int.MinValue} and {int.MaxValue}, not '{Shorten(value)}'.", name);
+
+    /// <summary>Reads a boolean query parameter: <c>true</c>/<c>false</c> in any case (Python clients send <c>True</c>); absent or empty is none.</summary>
+    public static bool? QueryBool(string? value, string name) =>
+        string.IsNullOrWhiteSpace(value) ? null
+        : bool.TryParse(value.Trim(), out var flag) ? flag
+        : throw new MemoryValidationException($"{name} must be true or false, not '{Shorten(value)}'.", name);
+
+    private static string Shorten(string value) => value.Length > 40 ? value[..40] + "…" : value;
 
     /// <summary>Whether an object's keys include a scope id (used to require ≥1 entity id in filters).</summary>
     public static bool IsScopeKey(string key) => Array.IndexOf(ScopeKeys, key) >= 0;

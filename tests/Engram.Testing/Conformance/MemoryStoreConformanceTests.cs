@@ -73,10 +73,11 @@ public abstract partial class MemoryStoreConformanceTests
     }
 
     [Fact]
-    public async Task Write_DuplicateId_FailsAsStoreError()
+    public async Task Write_DuplicateId_IsAValidationErrorNamingTheId()
     {
         await Insert(Record(Item("dup", "one")));
-        await Assert.ThrowsAnyAsync<MemoryStoreException>(() => Insert(Record(Item("dup", "two"))));
+        var ex = await Assert.ThrowsAsync<MemoryValidationException>(() => Insert(Record(Item("dup", "two"))));
+        Assert.Equal("id", ex.ParameterName);
         Assert.Equal("one", (await Store.GetAsync(Project, "dup"))!.Memory);
     }
 
@@ -149,6 +150,36 @@ public abstract partial class MemoryStoreConformanceTests
             Assert.Contains($"at most {MemoryFilter.MaxValues}", list.Message, StringComparison.Ordinal);
             await Assert.ThrowsAsync<MemoryValidationException>(() => Store.SearchKeywordsAsync(Query(tooLarge), ["tennis"], 10));
         }
+    }
+
+    [Fact]
+    public async Task Write_WithAnIdTheProjectHasOrTwice_IsAValidationError_AndWritesNothing()
+    {
+        await Store.WriteAsync(new MemoryWriteBatch
+        {
+            ProjectId = Project,
+            Messages = [Message("msg", MemoryScope.ForUser("alice"), "hello")],
+            Inserts = [Record(Item("kept", "Kept memory"))],
+            History = [History("hist", "kept", MemoryEventType.Add, T0, null, "Kept memory")],
+        });
+
+        MemoryWriteBatch[] colliding =
+        [
+            new() { ProjectId = Project, Inserts = [Record(Item("new1", "New one"))], History = [History("hist", "new1", MemoryEventType.Add, T0, null, "New one")] },
+            new() { ProjectId = Project, Inserts = [Record(Item("new2", "New two"))], Messages = [Message("msg", MemoryScope.ForUser("alice"), "again")] },
+            new() { ProjectId = Project, Inserts = [Record(Item("kept", "Kept again"))] },
+            new() { ProjectId = Project, Inserts = [Record(Item("twice", "Once")), Record(Item("twice", "Twice"))] },
+        ];
+        foreach (var batch in colliding)
+        {
+            var ex = await Assert.ThrowsAsync<MemoryValidationException>(() => Store.WriteAsync(batch));
+            Assert.Equal("id", ex.ParameterName);
+        }
+
+        Assert.Equal(["kept"], (await Store.ListAsync(Query(), 0, 10)).Items.Select(m => m.Id));
+        Assert.Equal("Kept memory", (await Store.GetAsync(Project, "kept"))!.Memory);
+        Assert.Equal(["hist"], (await Store.GetHistoryAsync(Project, "kept")).Select(h => h.Id));
+        Assert.Empty(await Store.GetHistoryAsync(Project, "new1"));
     }
 
     [Fact]
