@@ -154,22 +154,6 @@ internal sealed class BertEncoder : IDisposable
         }
     }
 
-    /// <summary>Counts the tokens of a text, [CLS] and [SEP] included, up to <paramref name="limit"/>.</summary>
-    public int CountTokens(string text, int limit)
-    {
-        var ids = ArrayPool<long>.Shared.Rent(limit);
-        var mask = ArrayPool<long>.Shared.Rent(limit);
-        try
-        {
-            return _tokenizer.Encode(text, ids.AsSpan(0, limit), mask.AsSpan(0, limit), padTo: null);
-        }
-        finally
-        {
-            ArrayPool<long>.Shared.Return(ids);
-            ArrayPool<long>.Shared.Return(mask);
-        }
-    }
-
     /// <inheritdoc/>
     public void Dispose() => _session.Dispose();
 
