@@ -305,7 +305,7 @@ public sealed partial class MemoryEngine
             var fact = facts[i];
             var first = position[fact.SourceMessageIds[0]];
             var source = conversation[first];
-            var context = string.Join(' ', conversation.Skip(Math.Max(0, first - window)).Take(Math.Min(first, window)).Select(m => m.Content));
+            var context = string.Join(' ', conversation.Skip(Math.Max(0, first - window)).Take(Math.Min(first, window)).Select(m => CutContext(m.Content, keepEnd: true)));
             var following = FollowingText(conversation, fact.SourceMessageIds.Max(id => position[id]));
             var sources = SourceText(fact, conversation, position);
             var item = new MemoryItem

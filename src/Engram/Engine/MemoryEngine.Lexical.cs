@@ -10,8 +10,33 @@ public sealed partial class MemoryEngine
     private string FollowingText(IReadOnlyList<StoredMessage> conversation, int last)
     {
         var window = _core.Options.Retrieval.LexicalFollowingMessages;
-        return window == 0 ? string.Empty : string.Join(' ', conversation.Skip(last + 1).Take(window).Select(m => m.Content));
+        return window == 0 ? string.Empty : string.Join(' ', conversation.Skip(last + 1).Take(window).Select(m => CutContext(m.Content, keepEnd: false)));
     }
+
+    /// <summary>
+    /// Cuts one neighbour message to <see cref="RetrievalOptions.LexicalContextCharacters"/> at a word boundary, keeping
+    /// its end (an earlier message: the words just before the memory) or its start (a following message).
+    /// </summary>
+    private string CutContext(string text, bool keepEnd)
+    {
+        var limit = _core.Options.Retrieval.LexicalContextCharacters;
+        if (limit == 0 || text.Length <= limit)
+        {
+            return text;
+        }
+
+        if (keepEnd)
+        {
+            var start = text.Length - limit;
+            var space = text.AsSpan(start).IndexOfAny(WordBreaks);
+            return space < 0 ? text[start..] : text[(start + space + 1)..];
+        }
+
+        var end = text.AsSpan(0, limit + 1).LastIndexOfAny(WordBreaks);
+        return end <= 0 ? text[..limit] : text[..end];
+    }
+
+    private static readonly System.Buffers.SearchValues<char> WordBreaks = System.Buffers.SearchValues.Create(" \t\r\n");
 
     /// <summary>
     /// The text of a fact's source messages when it differs from the fact (an extracted memory), indexed with it when
@@ -60,7 +85,7 @@ public sealed partial class MemoryEngine
         for (var r = Math.Max(0, recent.Count - window); r < recent.Count; r++)
         {
             var take = window - (recent.Count - 1 - r);
-            var lexical = _core.Analyzer.ToLexicalText(string.Join(' ', added.Take(take).Select(m => m.Content)));
+            var lexical = _core.Analyzer.ToLexicalText(string.Join(' ', added.Take(take).Select(m => CutContext(m.Content, keepEnd: false))));
             if (lexical.Length == 0)
             {
                 continue;

@@ -306,6 +306,7 @@ public sealed partial class MemoryEngine
     {
         var retrieval = _core.Options.Retrieval;
         var useSpeaker = retrieval.UseSpeaker && features.Tokens.Count > 0;
+        var firstPerson = useSpeaker && retrieval.FirstPersonSpeaker && SpeakerMatcher.IsFirstPerson(features.Tokens);
         var useTime = retrieval.UseTime && features.Dates.Count > 0;
         bool anySpeaker = false, anyTime = false;
         var named = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -321,6 +322,7 @@ public sealed partial class MemoryEngine
                     named[actor] = isNamed;
                 }
 
+                isNamed |= firstPerson && SpeakerMatcher.IsOwnerSpeaking(item.Role, item.ActorId);
                 c.Speaker = isNamed ? 1 : 0;
                 anySpeaker |= isNamed;
             }

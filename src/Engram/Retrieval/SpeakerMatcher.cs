@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Engram;
 
 /// <summary>
@@ -33,4 +35,22 @@ internal static class SpeakerMatcher
 
         bool Names(string token) => token.Length >= 2 && !analyzer.IsStopWord(token) && queryTokens.Contains(token);
     }
+
+    /// <summary>The first-person singular pronouns (folded tokens): a query that uses one is asked by the scope's user.</summary>
+    private static readonly FrozenSet<string> FirstPerson = FrozenSet.ToFrozenSet(["i", "me", "my", "mine", "myself"], StringComparer.Ordinal);
+
+    /// <summary>Gets a value indicating whether a query speaks in the first person singular ("What did I buy?", "my sister").</summary>
+    /// <param name="queryTokens">The query's folded word tokens (<see cref="QueryFeatures.Tokens"/>).</param>
+    /// <returns><see langword="true"/> when the query uses <c>I</c>, <c>me</c>, <c>my</c>, <c>mine</c> or <c>myself</c>.</returns>
+    public static bool IsFirstPerson(IReadOnlySet<string> queryTokens) => queryTokens.Overlaps(FirstPerson);
+
+    /// <summary>
+    /// Gets a value indicating whether a memory was said by the scope's own user: a <c>user</c> message with no speaker
+    /// name (a named speaker is a participant of a recorded conversation, not necessarily the person who asks).
+    /// </summary>
+    /// <param name="role">The memory's role.</param>
+    /// <param name="actorId">The memory's speaker, or <see langword="null"/>.</param>
+    /// <returns><see langword="true"/> for an unnamed user message.</returns>
+    public static bool IsOwnerSpeaking(string? role, string? actorId) =>
+        actorId is null && string.Equals(role, MemoryRoles.User, StringComparison.Ordinal);
 }

@@ -7,7 +7,7 @@ public sealed class RetrievalSignalTests
 {
     private static readonly MemoryScope Scope = MemoryScope.ForUser("alice");
 
-    private static async Task<string> AddAsync(EngineFixture fixture, string text, string name, DateTimeOffset? at = null)
+    private static async Task<string> AddAsync(EngineFixture fixture, string text, string? name, DateTimeOffset? at = null)
     {
         var result = await fixture.Engine.AddAsync(new AddMemoriesRequest
         {
@@ -139,6 +139,88 @@ public sealed class RetrievalSignalTests
         {
             Assert.Null(hit);
         }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task FirstPersonSpeaker_RanksTheUsersOwnMessageAboveTheAssistantsAnswer(bool firstPerson)
+    {
+        using var fixture = Create(r =>
+        {
+            r.UseSpeaker = true;
+            r.FirstPersonSpeaker = firstPerson;
+        });
+        var added = await fixture.Engine.AddAsync(new AddMemoriesRequest
+        {
+            Messages = [MemoryMessage.User("I keep my old sneakers on the shoe rack"), MemoryMessage.Assistant("Keep old sneakers dry: old sneakers keep best on a rack")],
+            Scope = Scope,
+            Infer = false,
+        });
+        var user = added.Results[0].Id;
+        foreach (var other in (string[])["The weather is nice for a hike", "We adopted a puppy last spring", "My sister lives in Porto"])
+        {
+            await AddAsync(fixture, other, null);
+        }
+
+        var result = await SearchAsync(fixture, "Where do I keep my old sneakers?");
+
+        var own = result.Results.Single(h => h.Item.Id == user);
+        var answer = result.Results.Single(h => h.Item.Id == added.Results[1].Id);
+        if (firstPerson)
+        {
+            Assert.Equal(user, result.Results[0].Item.Id);
+            Assert.Equal(1.0, Assert.Single(own.Explanation!.Signals, s => s.Name == "speaker").RawValue);
+            Assert.Equal(0.0, Assert.Single(answer.Explanation!.Signals, s => s.Name == "speaker").RawValue);
+        }
+        else
+        {
+            Assert.Equal(answer.Item.Id, result.Results[0].Item.Id);
+            Assert.DoesNotContain(own.Explanation!.Signals, s => s.Name == "speaker");
+        }
+    }
+
+    [Theory]
+    [InlineData("Where do I keep the sneakers?", "Mel", false)]
+    [InlineData("Where are the sneakers kept?", null, false)]
+    [InlineData("Where do I keep the sneakers?", null, true)]
+    public async Task FirstPersonSpeaker_MatchesOnlyAnUnnamedUserAskedAboutInTheFirstPerson(string query, string? name, bool expectMatch)
+    {
+        using var fixture = Create(r => r.UseSpeaker = true);
+        var id = Assert.Single((await fixture.Engine.AddAsync(new AddMemoriesRequest
+        {
+            Messages = [MemoryMessage.User("The sneakers are kept on the shoe rack", name)],
+            Scope = Scope,
+            Infer = false,
+        })).Results).Id;
+
+        var result = await SearchAsync(fixture, query);
+
+        var hit = Assert.Single(result.Results, h => h.Item.Id == id);
+        Assert.Equal(expectMatch, hit.Explanation!.Signals.Any(s => s.Name == "speaker" && s.RawValue == 1.0));
+    }
+
+    [Theory]
+    [InlineData(200, false, true)]
+    [InlineData(0, true, true)]
+    public async Task ContextCharacters_ALongNeighbourLendsOnlyTheWordsNearestTheMemory(int limit, bool farWordFinds, bool nearWordFinds)
+    {
+        using var fixture = Create(r =>
+        {
+            r.LexicalContextMessages = 1;
+            r.LexicalContextCharacters = limit;
+        });
+        var filler = string.Join(' ', Enumerable.Repeat("lorem ipsum dolor", 40));
+        await fixture.Engine.AddAsync(new AddMemoriesRequest
+        {
+            Messages = [MemoryMessage.Assistant($"Volcanoes erupt. {filler} Which telescope do you use?")],
+            Scope = Scope,
+            Infer = false,
+        });
+        var reply = await AddAsync(fixture, "A small refractor, mostly at weekends", "Ana");
+
+        Assert.Equal(farWordFinds, (await SearchAsync(fixture, "volcanoes")).Results.Any(h => h.Item.Id == reply));
+        Assert.Equal(nearWordFinds, (await SearchAsync(fixture, "telescope")).Results.Any(h => h.Item.Id == reply));
     }
 
     [Theory]
