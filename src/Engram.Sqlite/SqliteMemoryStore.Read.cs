@@ -89,9 +89,9 @@ public sealed partial class SqliteMemoryStore
                 using var count = connection.CreateCommand();
                 var where = new StringBuilder();
                 var translator = SqliteFilterTranslator.AppendQuery(query, count, where);
-                if (translator.UsesCaseFold)
+                if (translator.UsesFunctions)
                 {
-                    SqliteFilterTranslator.RegisterCaseFold(connection);
+                    SqliteFilterTranslator.RegisterFunctions(connection);
                 }
 
                 count.CommandText = $"SELECT count(*) FROM memories m WHERE {where};";

@@ -11,7 +11,8 @@ namespace Engram;
 /// <item><c>{"key": value}</c> is equality; sibling keys are ANDed; a list value means <c>in</c>; <c>"*"</c> means "present and not null".</item>
 /// <item><c>{"key": {"op": value, …}}</c> with <c>eq, ne, gt, gte, lt, lte, in, nin, contains, icontains</c> (a <c>$</c> prefix is accepted); several operators are ANDed.</item>
 /// <item><c>{"AND": [f, …]}</c>, <c>{"OR": [f, …]}</c>, <c>{"NOT": [f, …]}</c> nest (also <c>$and</c>/<c>$or</c>/<c>$not</c>); <c>NOT</c> means none of its filters holds.</item>
-/// <item><c>{"metadata": {"k": value}}</c> tests metadata keys explicitly; any key that is not a built-in field name is a metadata key too.</item>
+/// <item><c>{"metadata": {"k": value}}</c> tests metadata keys explicitly; any key that is not a built-in field name is a metadata key too.
+/// An object value that is not an operator object (<c>{"metadata": {"a": {"b": 1}}}</c>) is an equality on that nested value.</item>
 /// <item>Scope keys may be snake_case or camelCase (<c>user_id</c>, <c>userId</c>); <c>session_id</c> is <c>run_id</c>.</item>
 /// </list>
 /// <para>Nesting deeper than <see cref="MaxDepth"/> levels, and more than <see cref="MemoryFilter.MaxValues"/> values in all,
@@ -143,6 +144,9 @@ public static class MemoryFilterParser
                 return [Comparison(field, key, FilterOperator.Eq, value)];
             case JsonValueKind.Array:
                 return [Comparison(field, key, FilterOperator.In, value)];
+            case JsonValueKind.Object when field.Kind == FilterFieldKind.Metadata && !IsOperatorObject(value) && value.EnumerateObject().Any():
+                // A nested value, not operators: equality on the whole value (Mem0's metadata filter).
+                return [Comparison(field, key, FilterOperator.Eq, value)];
             case JsonValueKind.Object:
                 var result = new List<MemoryFilter>();
                 foreach (var op in value.EnumerateObject())
@@ -180,9 +184,9 @@ public static class MemoryFilterParser
         switch (op)
         {
             case FilterOperator.Eq or FilterOperator.Ne:
-                if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                if (value.ValueKind is JsonValueKind.Array || (value.ValueKind is JsonValueKind.Object && field.Kind != FilterFieldKind.Metadata))
                 {
-                    throw Invalid($"'{name}' on '{key}' needs a string, number, boolean or null, not {Describe(value)}.");
+                    throw Invalid($"'{name}' on '{key}' needs a string, number, boolean or null{(field.Kind == FilterFieldKind.Metadata ? " or an object" : string.Empty)}, not {Describe(value)}.");
                 }
 
                 break;

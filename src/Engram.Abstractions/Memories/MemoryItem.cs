@@ -33,7 +33,7 @@ public sealed record MemoryItem
     /// <summary>Gets who stated the fact (<c>user</c> or <c>assistant</c>, Mem0 v3 <c>attributed_to</c>), when known.</summary>
     public string? AttributedTo { get; init; }
 
-    /// <summary>Gets when the memory was stored (UTC, ingestion time).</summary>
+    /// <summary>Gets when the memory was stored (UTC, ingestion time), or the add call's timestamp when one was given (Mem0 backdates it).</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>Gets when the memory was last changed (UTC); equal to <see cref="CreatedAt"/> until the first update.</summary>

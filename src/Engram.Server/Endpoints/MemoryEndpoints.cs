@@ -106,7 +106,6 @@ internal static class MemoryEndpoints
         string memoryId, UpdateMemoryWireRequest body, Tenant tenant, TimeProvider time, CancellationToken cancellationToken)
     {
         var id = WireParsing.MemoryId(memoryId);
-        _ = WireParsing.Timestamp(body.Timestamp, "timestamp");
         var expirationGiven = body.ExpirationDate.ValueKind != System.Text.Json.JsonValueKind.Undefined;
         var expiration = WireParsing.Date(body.ExpirationDate, "expiration_date");
         var updated = await tenant.Memory.UpdateAsync(
@@ -117,6 +116,7 @@ internal static class MemoryEndpoints
                 Metadata = WireParsing.Metadata(body.Metadata),
                 ExpirationDate = expiration,
                 ClearExpirationDate = expirationGiven && expiration is null,
+                Timestamp = WireParsing.Timestamp(body.Timestamp, "timestamp"),
             },
             cancellationToken);
         return TypedResults.Ok(WireMapper.ToMemory(updated, MemoryOperations.Today(time)));

@@ -39,23 +39,17 @@ internal static class MemoryOperations
             throw new MemoryValidationException("At least one of user_id, agent_id, app_id or run_id is required.", "user_id");
         }
 
+        // Any key is plain metadata; the engine drops the four Mem0 strips (user_id, agent_id, run_id, actor_id) with a warning.
         var metadata = WireParsing.Metadata(body.Metadata);
-        if (metadata is not null)
-        {
-            foreach (var key in metadata.Keys)
-            {
-                if (MemoryMetadata.IdentityKeys.Contains(key))
-                {
-                    throw new MemoryValidationException(
-                        $"metadata cannot contain the identity key '{key}'; pass identifiers as user_id, agent_id, app_id or run_id.", "metadata");
-                }
-            }
-        }
 
-        if (body.MemoryType is not null and not "procedural_memory")
+        // Mem0 Platform's MemoryType enum: semantic and episodic memories are ordinary facts; procedural ones are a run's summary.
+        var memoryType = body.MemoryType switch
         {
-            throw new MemoryValidationException($"memory_type must be 'procedural_memory' or absent, not '{body.MemoryType}'.", "memory_type");
-        }
+            null or "semantic_memory" or "episodic_memory" => null,
+            "procedural_memory" => body.MemoryType,
+            _ => throw new MemoryValidationException(
+                $"memory_type must be 'semantic_memory', 'episodic_memory', 'procedural_memory' or absent, not '{body.MemoryType}'.", "memory_type"),
+        };
 
         var timestamp = WireParsing.Timestamp(body.Timestamp, "timestamp")
             ?? WireParsing.Timestamp(body.ObservationDatetime, "observation_datetime")
@@ -94,7 +88,7 @@ internal static class MemoryOperations
             ExpirationDate = expiration,
             CustomInstructions = instructions,
             CustomCategories = categories is { Count: > 0 } ? categories : null,
-            MemoryType = body.MemoryType,
+            MemoryType = memoryType,
             EnableGraph = body.EnableGraph ?? false,
         };
     }

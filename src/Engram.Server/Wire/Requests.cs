@@ -158,7 +158,7 @@ internal sealed class UpdateMemoryWireRequest
 
     public JsonElement Metadata { get; init; }
 
-    /// <summary>Accepted for compatibility; a memory's observation time does not change on update.</summary>
+    /// <summary>When the memory was said (epoch seconds or milliseconds, or ISO-8601): backdates <c>created_at</c>, as on add.</summary>
     public JsonElement Timestamp { get; init; }
 
     /// <summary>A <c>YYYY-MM-DD</c> date, <see langword="null"/> to clear it, or absent to keep it.</summary>

@@ -23,7 +23,7 @@ public sealed partial class MemoryEngine
         }
 
         var scope = RequestValidation.NormalizeScope(request.Scope, required: true);
-        var metadata = RequestValidation.ValidateMetadata(request.Metadata);
+        var metadata = RequestValidation.StripIdentityKeys(request.Metadata, _core.Logger);
         foreach (var message in request.Messages)
         {
             if (message is null || string.IsNullOrWhiteSpace(message.Role))
@@ -101,7 +101,9 @@ public sealed partial class MemoryEngine
         }
 
         var conversation = recent.TakeLast(lexicalContext).Concat(stored).ToList();
-        var records = await BuildRecordsAsync(extraction.Facts, conversation, scope, metadata, request.ExpirationDate, observedAt, now, cancellationToken).ConfigureAwait(false);
+        // A given timestamp backdates the memories (Mem0: "backdate created_at"), so created_at filters see them then.
+        var createdAt = request.Timestamp is null ? now : observedAt;
+        var records = await BuildRecordsAsync(extraction.Facts, conversation, scope, metadata, request.ExpirationDate, observedAt, createdAt, cancellationToken).ConfigureAwait(false);
         if (request.Infer)
         {
             records = await DropDuplicatesAsync(store, records, scope, cancellationToken).ConfigureAwait(false);
@@ -279,7 +281,7 @@ public sealed partial class MemoryEngine
         IReadOnlyDictionary<string, System.Text.Json.JsonElement> metadata,
         DateOnly? expirationDate,
         DateTimeOffset observedAt,
-        DateTimeOffset now,
+        DateTimeOffset createdAt,
         CancellationToken cancellationToken)
     {
         if (facts.Count == 0)
@@ -318,8 +320,8 @@ public sealed partial class MemoryEngine
                 Role = source.Role,
                 ActorId = fact.ActorId ?? source.Name,
                 AttributedTo = fact.AttributedTo,
-                CreatedAt = now,
-                UpdatedAt = now,
+                CreatedAt = createdAt,
+                UpdatedAt = createdAt,
                 ObservedAt = observedAt,
                 ExpirationDate = expirationDate,
                 SourceMessageIds = fact.SourceMessageIds,
