@@ -51,7 +51,7 @@ public interface IMemory
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The memory after the change.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="MemoryValidationException">No change was requested.</exception>
+    /// <exception cref="MemoryValidationException">No change was requested, or the memory is <see cref="MemoryItem.Immutable"/>.</exception>
     /// <exception cref="MemoryNotFoundException">No memory has that id.</exception>
     Task<MemoryItem> UpdateAsync(UpdateMemoryRequest request, CancellationToken cancellationToken = default);
 

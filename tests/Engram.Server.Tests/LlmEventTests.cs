@@ -115,3 +115,53 @@ public sealed class LlmEventTests(LlmServerFixture fixture) : IClassFixture<LlmS
         Assert.Empty(none["event_ids"]!.AsArray());
     }
 }
+
+/// <summary>
+/// Mem0's add instructions (<c>includes</c>, <c>excludes</c>, <c>agent_custom_instructions</c>) reach the extraction prompt;
+/// <c>delete_linked</c> erases the other facts of the same messages.
+/// </summary>
+public sealed class LlmCompatibilityTests(LlmServerFixture fixture) : IClassFixture<LlmServerFixture>
+{
+    [Fact]
+    public async Task DeleteLinked_ErasesTheFactsOfTheSameMessageAndAnswersCascadeCount()
+    {
+        var client = fixture.Server.CreateAuthorizedClient();
+        fixture.Model.Script.Enqueue(_ => ScriptedReply.Content("""
+            {"facts":[
+              {"text":"Ana lives in Porto.","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[],"categories":[]},
+              {"text":"Ana works as a nurse.","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[],"categories":[]},
+              {"text":"Ana has two cats.","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[],"categories":[]}]}
+            """));
+        var queued = await (await client.PostJsonAsync("/v3/memories/add/",
+            """{"messages":[{"role":"user","content":"I live in Porto, work as a nurse and have two cats.","name":"Ana"}],"user_id":"linked"}""")).JsonAsync();
+        var finished = await client.WaitForEventAsync(queued["event_id"]!.GetValue<string>());
+        var ids = finished["results"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(3, ids.Count);
+        var other = await client.AddMemoryAsync("Ana likes jazz", "linked");
+
+        var cascaded = await (await client.DeleteAsync($"/v1/memories/{ids[1]}/?delete_linked=true")).JsonAsync();
+
+        Assert.Equal(2, cascaded["cascade_count"]!.GetValue<int>());
+        var left = await (await client.PostJsonAsync("/v3/memories/", """{"filters":{"user_id":"linked"}}""")).JsonAsync();
+        Assert.Equal(other, Assert.Single(left["results"]!.AsArray())!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Add_IncludesExcludesAndAgentInstructions_ReachTheExtractionPrompt()
+    {
+        var client = fixture.Server.CreateAuthorizedClient();
+        var queued = await (await client.PostJsonAsync("/v3/memories/add/", """
+            {"messages":[{"role":"user","content":"I love dim sum and my PIN is 4411","name":"Ana"}],"user_id":"instructed",
+             "custom_instructions":"Write facts in English.","includes":"food preferences","excludes":["passwords","PINs"],
+             "agent_custom_instructions":"Note the assistant's promises."}
+            """)).JsonAsync();
+        var finished = await client.WaitForEventAsync(queued["event_id"]!.GetValue<string>());
+        Assert.Equal("SUCCEEDED", finished["status"]!.GetValue<string>());
+
+        var prompt = Assert.Single(fixture.Model.Prompts, p => p.Contains("dim sum", StringComparison.Ordinal));
+        Assert.Contains("Write facts in English.", prompt, StringComparison.Ordinal);
+        Assert.Contains("Remember only these kinds of information: food preferences", prompt, StringComparison.Ordinal);
+        Assert.Contains("Never remember these kinds of information: passwords; PINs", prompt, StringComparison.Ordinal);
+        Assert.Contains("For facts about the assistant (the agent): Note the assistant's promises.", prompt, StringComparison.Ordinal);
+    }
+}

@@ -194,4 +194,95 @@ public sealed class Mem0CompatibilityTests(EngramServerFactory factory) : IClass
         var memory = await (await _client.GetAsync($"/v1/memories/{id}/")).JsonAsync();
         Assert.Equal($"Typed {memoryType}", memory["memory"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Immutable_IsStoredAndALaterUpdateIsRefused()
+    {
+        var id = await _client.AddMemoryAsync("Blood type is O negative", "immutable", ""","immutable":true""");
+        var mutable = await _client.AddMemoryAsync("Likes jazz", "immutable", ""","immutable":false""");
+
+        Assert.True((await (await _client.GetAsync($"/v1/memories/{id}/")).JsonAsync())["immutable"]!.GetValue<bool>());
+        Assert.False((await (await _client.GetAsync($"/v1/memories/{mutable}/")).JsonAsync())["immutable"]!.GetValue<bool>());
+        foreach (var body in new[] { """{"text":"Blood type is A"}""", """{"metadata":{"a":1}}""", """{"timestamp":1672531200}""" })
+        {
+            var response = await _client.PutJsonAsync($"/v1/memories/{id}/", body);
+            var detail = await response.ErrorAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("immutable", detail, StringComparison.Ordinal);
+        }
+
+        await (await _client.PutJsonAsync("/v1/batch/", $$"""{"memories":[{"memory_id":"{{id}}","text":"Blood type is B"}]}""")).ErrorAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("Blood type is O negative", (await (await _client.GetAsync($"/v1/memories/{id}/")).JsonAsync())["memory"]!.GetValue<string>());
+        await (await _client.PutJsonAsync($"/v1/memories/{mutable}/", """{"text":"Likes blues"}""")).JsonAsync();
+        await (await _client.DeleteAsync($"/v1/memories/{id}/")).JsonAsync();
+    }
+
+    [Fact]
+    public async Task Immutable_OnAQueuedAdd_ReachesTheStoredMemories()
+    {
+        var queued = await (await _client.PostJsonAsync("/v3/memories/add/", """{"messages":"I am allergic to peanuts.","user_id":"immutable-async","immutable":true}""")).JsonAsync();
+        var finished = await _client.WaitForEventAsync(queued["event_id"]!.GetValue<string>());
+
+        var memory = await (await _client.GetAsync($"/v1/memories/{finished["results"]![0]!["id"]}/")).JsonAsync();
+        Assert.True(memory["immutable"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Fields_ProjectEachMemoryOfSearchAndListAnswers()
+    {
+        await _client.AddMemoryAsync("Projected memory about tea", "fields", ""","run_id":"r1","metadata":{"k":1}""");
+
+        var search = await (await _client.PostJsonAsync("/v3/memories/search/",
+            """{"query":"tea","filters":{"user_id":"fields"},"fields":["id","memory","run_id"]}""")).JsonAsync();
+        var list = await (await _client.PostJsonAsync("/v3/memories/", """{"filters":{"user_id":"fields"},"fields":["memory","session_id"]}""")).JsonAsync();
+        var legacy = (await (await _client.GetAsync("/v1/memories/?user_id=fields&fields=memory&fields=metadata")).JsonAsync()).AsArray();
+        var legacySearch = (await (await _client.PostJsonAsync("/v2/memories/search/",
+            """{"query":"tea","filters":{"user_id":"fields"},"fields":["memory"],"threshold":0}""")).JsonAsync()).AsArray();
+
+        Assert.Equal(["id", "memory", "run_id"], search["results"]![0]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["memory", "session_id"], list["results"]![0]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(1, list["count"]!.GetValue<int>());
+        Assert.Equal(["memory", "metadata"], legacy[0]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["memory"], legacySearch[0]!.AsObject().Select(p => p.Key));
+        var detail = await (await _client.PostJsonAsync("/v3/memories/", """{"filters":{"user_id":"fields"},"fields":["memroy"]}""")).ErrorAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("memroy", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeleteLinked_WithNothingLinked_AnswersCascadeCountZero()
+    {
+        var id = await _client.AddMemoryAsync("Alone", "linked-none");
+        var other = await _client.AddMemoryAsync("Other", "linked-none");
+
+        var plain = await (await _client.DeleteAsync($"/v1/memories/{other}/?delete_linked=false")).JsonAsync();
+        var cascaded = await (await _client.DeleteAsync($"/v1/memories/{id}/?delete_linked=true")).JsonAsync();
+
+        Assert.Null(plain["cascade_count"]);
+        Assert.Equal(0, cascaded["cascade_count"]!.GetValue<int>());
+        await (await _client.DeleteAsync($"/v1/memories/{Guid.NewGuid()}/?delete_linked=true")).ErrorAsync(HttpStatusCode.NotFound);
+        await (await _client.DeleteAsync($"/v1/memories/{Guid.NewGuid()}/?delete_linked=maybe")).ErrorAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("/v3/memories/add/", """{"messages":"x","user_id":"refused","structured_data_schema":{"type":"object"}}""", "structured_data_schema")]
+    [InlineData("/v3/memories/search/", """{"query":"x","filters":{"user_id":"refused"},"keyword_search":false}""", "keyword_search")]
+    [InlineData("/v1/memories/search/", """{"query":"x","user_id":"refused","keyword_search":false}""", "keyword_search")]
+    public async Task ParametersEngramCannotHonour_Are400NamingThem(string path, string json, string parameter)
+    {
+        var response = await _client.PostJsonAsync(path, json);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(parameter, body["field"]!.GetValue<string>());
+        Assert.Contains(parameter, body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeywordSearchTrue_IsServed()
+    {
+        await _client.AddMemoryAsync("Keyword zebra", "keyword");
+
+        var found = await (await _client.PostJsonAsync("/v3/memories/search/", """{"query":"zebra","filters":{"user_id":"keyword"},"keyword_search":true}""")).JsonAsync();
+
+        Assert.Equal("Keyword zebra", found["results"]![0]!["memory"]!.GetValue<string>());
+    }
 }

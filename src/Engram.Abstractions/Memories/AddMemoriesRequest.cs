@@ -64,6 +64,12 @@ public sealed record AddMemoriesRequest
     /// </summary>
     public bool EnableGraph { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the created memories are immutable (Mem0's <c>immutable</c>): later updates are
+    /// refused and no new memory supersedes them (<see cref="MemoryItem.Immutable"/>).
+    /// </summary>
+    public bool Immutable { get; init; }
+
     /// <summary>Creates a request that stores one user message, Mem0's string form of <c>messages</c>.</summary>
     /// <param name="text">The message text.</param>
     /// <param name="scope">The scope.</param>

@@ -54,6 +54,12 @@ public sealed record MemoryItem
     /// <summary>Gets the end of the memory's validity (UTC) when it was superseded.</summary>
     public DateTimeOffset? ValidTo { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether the memory is immutable (Mem0's <c>immutable</c> on add): an update of its text,
+    /// metadata, expiration or time is refused, and no new memory supersedes it; it can still be deleted.
+    /// </summary>
+    public bool Immutable { get; init; }
+
     /// <summary>Gets the ids of the raw messages the memory was derived from (provenance), in conversation order.</summary>
     public IReadOnlyList<string> SourceMessageIds { get; init; } = [];
 

@@ -395,6 +395,17 @@ internal static class WireParsing
         }
     }
 
+    /// <summary>
+    /// Reads an instruction of Mem0's add (<c>includes</c>, <c>excludes</c>): a string, or a list of strings joined by
+    /// <c>"; "</c>; <see langword="null"/> when absent or blank.
+    /// </summary>
+    public static string? InstructionText(JsonElement value, string name)
+    {
+        var parts = Strings(value, name);
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : parts is null ? null : string.Join("; ", parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()));
+        return string.IsNullOrWhiteSpace(text) ? null : text;
+    }
+
     /// <summary>Reads a list of strings (for example <c>categories</c> in search), or nothing.</summary>
     public static IReadOnlyList<string>? Strings(JsonElement value, string name)
     {

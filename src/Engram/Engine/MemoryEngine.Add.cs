@@ -104,6 +104,11 @@ public sealed partial class MemoryEngine
         // A given timestamp backdates the memories (Mem0: "backdate created_at"), so created_at filters see them then.
         var createdAt = request.Timestamp is null ? now : observedAt;
         var records = await BuildRecordsAsync(extraction.Facts, conversation, scope, metadata, request.ExpirationDate, observedAt, createdAt, cancellationToken).ConfigureAwait(false);
+        if (request.Immutable)
+        {
+            records = records.Select(r => (r.Record with { Item = r.Record.Item with { Immutable = true } }, r.Fact)).ToList();
+        }
+
         if (request.Infer)
         {
             records = await DropDuplicatesAsync(store, records, scope, cancellationToken).ConfigureAwait(false);
@@ -136,7 +141,8 @@ public sealed partial class MemoryEngine
         {
             foreach (var oldId in fact.SupersededMemoryIds.Distinct(StringComparer.Ordinal))
             {
-                if (!existingById.Remove(oldId, out var old))
+                // An immutable memory stays current: nothing supersedes it.
+                if (!existingById.Remove(oldId, out var old) || old.Immutable)
                 {
                     continue;
                 }

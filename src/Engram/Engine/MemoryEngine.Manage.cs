@@ -78,6 +78,12 @@ public sealed partial class MemoryEngine
         var existing = await store.GetAsync(_projectId, request.MemoryId, cancellationToken).ConfigureAwait(false)
             ?? throw new MemoryNotFoundException(request.MemoryId);
 
+        if (existing.Immutable)
+        {
+            throw new MemoryValidationException(
+                $"Memory {existing.Id} is immutable and cannot be updated: delete it and add a new one instead.", "immutable");
+        }
+
         var now = _core.Time.GetUtcNow();
         var mergedMetadata = existing.Metadata;
         if (metadata.Count > 0)
