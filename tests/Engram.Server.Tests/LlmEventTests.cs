@@ -118,32 +118,37 @@ public sealed class LlmEventTests(LlmServerFixture fixture) : IClassFixture<LlmS
 
 /// <summary>
 /// Mem0's add instructions (<c>includes</c>, <c>excludes</c>, <c>agent_custom_instructions</c>) reach the extraction prompt;
-/// <c>delete_linked</c> erases the other facts of the same messages.
+/// <c>delete_linked</c> erases the chain of memories a memory superseded.
 /// </summary>
 public sealed class LlmCompatibilityTests(LlmServerFixture fixture) : IClassFixture<LlmServerFixture>
 {
     [Fact]
-    public async Task DeleteLinked_ErasesTheFactsOfTheSameMessageAndAnswersCascadeCount()
+    public async Task DeleteLinked_ErasesTheChainOfSupersededMemoriesAndAnswersCascadeCount()
     {
         var client = fixture.Server.CreateAuthorizedClient();
-        fixture.Model.Script.Enqueue(_ => ScriptedReply.Content("""
-            {"facts":[
-              {"text":"Ana lives in Porto.","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[],"categories":[]},
-              {"text":"Ana works as a nurse.","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[],"categories":[]},
-              {"text":"Ana has two cats.","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[],"categories":[]}]}
-            """));
-        var queued = await (await client.PostJsonAsync("/v3/memories/add/",
-            """{"messages":[{"role":"user","content":"I live in Porto, work as a nurse and have two cats.","name":"Ana"}],"user_id":"linked"}""")).JsonAsync();
-        var finished = await client.WaitForEventAsync(queued["event_id"]!.GetValue<string>());
-        var ids = finished["results"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()).ToList();
-        Assert.Equal(3, ids.Count);
-        var other = await client.AddMemoryAsync("Ana likes jazz", "linked");
+        async Task<string> AddAsync(string text, string fact, bool replaces)
+        {
+            fixture.Model.Script.Enqueue(_ => ScriptedReply.Content($$"""
+                {"facts":[{"text":"{{fact}}","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[{{(replaces ? "\"0\"" : string.Empty)}}],"categories":[]}]}
+                """));
+            var queued = await (await client.PostJsonAsync("/v3/memories/add/",
+                $$"""{"messages":[{"role":"user","content":"{{text}}","name":"Ana"}],"user_id":"linked"}""")).JsonAsync();
+            var finished = await client.WaitForEventAsync(queued["event_id"]!.GetValue<string>());
+            return finished["results"]!.AsArray().Single(r => r!["event"]!.GetValue<string>() == "ADD")!["id"]!.GetValue<string>();
+        }
 
-        var cascaded = await (await client.DeleteAsync($"/v1/memories/{ids[1]}/?delete_linked=true")).JsonAsync();
+        var acme = await AddAsync("I work at Acme", "Ana works at Acme.", replaces: false);
+        var globex = await AddAsync("I moved to Globex", "Ana works at Globex.", replaces: true);
+        var initech = await AddAsync("Now I work at Initech", "Ana works at Initech.", replaces: true);
+        Assert.Equal(initech, (await (await client.GetAsync($"/v1/memories/{globex}/")).JsonAsync())["replaced_by"]!.GetValue<string>());
+        Assert.Equal(globex, (await (await client.GetAsync($"/v1/memories/{acme}/")).JsonAsync())["replaced_by"]!.GetValue<string>());
+        var jazz = await client.AddMemoryAsync("Ana likes jazz", "linked");
+
+        var cascaded = await (await client.DeleteAsync($"/v1/memories/{initech}/?delete_linked=true")).JsonAsync();
 
         Assert.Equal(2, cascaded["cascade_count"]!.GetValue<int>());
-        var left = await (await client.PostJsonAsync("/v3/memories/", """{"filters":{"user_id":"linked"}}""")).JsonAsync();
-        Assert.Equal(other, Assert.Single(left["results"]!.AsArray())!["id"]!.GetValue<string>());
+        var left = await (await client.PostJsonAsync("/v3/memories/", """{"filters":{"user_id":"linked"},"latest_only":false}""")).JsonAsync();
+        Assert.Equal(jazz, Assert.Single(left["results"]!.AsArray())!["id"]!.GetValue<string>());
     }
 
     [Fact]

@@ -25,6 +25,10 @@ public static class MemoryFilterParser
 
     private static readonly string[] OperatorNames = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "contains", "icontains"];
 
+    // Operators of other filter languages (MongoDB, Django, SQL): an object using one is a mistaken operator, never a nested value.
+    private static readonly string[] ForeignOperatorNames =
+        ["between", "like", "ilike", "regex", "startswith", "endswith", "istartswith", "iendswith", "not_in", "neq"];
+
     /// <summary>Parses filter JSON text.</summary>
     /// <param name="json">A JSON object.</param>
     /// <returns>The filter tree.</returns>
@@ -144,7 +148,7 @@ public static class MemoryFilterParser
                 return [Comparison(field, key, FilterOperator.Eq, value)];
             case JsonValueKind.Array:
                 return [Comparison(field, key, FilterOperator.In, value)];
-            case JsonValueKind.Object when field.Kind == FilterFieldKind.Metadata && !IsOperatorObject(value) && value.EnumerateObject().Any():
+            case JsonValueKind.Object when field.Kind == FilterFieldKind.Metadata && IsNestedValue(value):
                 // A nested value, not operators: equality on the whole value (Mem0's metadata filter).
                 return [Comparison(field, key, FilterOperator.Eq, value)];
             case JsonValueKind.Object:
@@ -223,6 +227,15 @@ public static class MemoryFilterParser
 
         return new ComparisonFilter(field, op, value.Clone());
     }
+
+    /// <summary>
+    /// Whether an object is a nested metadata value rather than operators: not empty, and no key is an operator — ours,
+    /// <c>$</c>-prefixed, or one of another filter language (<c>between</c>, <c>like</c>, …), whose use is a mistake to report.
+    /// </summary>
+    private static bool IsNestedValue(JsonElement value) =>
+        value.EnumerateObject().Any()
+        && !IsOperatorObject(value)
+        && !value.EnumerateObject().Any(p => p.Name.StartsWith('$') || Array.IndexOf(ForeignOperatorNames, p.Name.ToLowerInvariant()) >= 0);
 
     private static bool IsOperatorObject(JsonElement value)
     {

@@ -123,8 +123,8 @@ internal static class MemoryEndpoints
     }
 
     /// <summary>
-    /// <c>DELETE /v1/memories/{id}/[?delete_linked=true]</c>. With <c>delete_linked</c>, the memories linked to it — those
-    /// extracted from the same messages (sharing a source message) — are erased too, and <c>cascade_count</c> says how many.
+    /// <c>DELETE /v1/memories/{id}/[?delete_linked=true]</c>. With <c>delete_linked</c>, the memories linked to it — the older
+    /// memories it superseded, transitively (Mem0's linked chain) — are erased too, and <c>cascade_count</c> says how many.
     /// </summary>
     internal static async Task<Ok<ErasureMessageResponse>> DeleteAsync(
         string memoryId, [FromQuery(Name = "delete_linked")] string? deleteLinkedText, Tenant tenant, CancellationToken cancellationToken)
@@ -155,26 +155,46 @@ internal static class MemoryEndpoints
         return TypedResults.Ok(new ErasureMessageResponse("Memory deleted successfully!", receipt) { CascadeCount = cascade });
     }
 
-    /// <summary>The other memories of the scope derived from one of the memory's source messages (superseded and expired ones too).</summary>
+    /// <summary>The memories the memory superseded, transitively (Mem0's linked chain), oldest links last.</summary>
     private static async Task<List<string>> LinkedMemoryIdsAsync(Tenant tenant, MemoryItem item, CancellationToken cancellationToken)
     {
-        var sources = item.SourceMessageIds.ToHashSet(StringComparer.Ordinal);
-        var linked = new List<string>();
-        if (sources.Count == 0)
-        {
-            return linked;
-        }
-
+        var superseded = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         for (var page = 1; ; page++)
         {
             var result = await tenant.Memory.ListAsync(
                 new ListMemoriesRequest { Scope = item.Scope, Page = page, PageSize = 1000, ShowExpired = true, LatestOnly = false }, cancellationToken);
-            linked.AddRange(result.Items.Where(m => m.Id != item.Id && m.SourceMessageIds.Any(sources.Contains)).Select(m => m.Id));
+            foreach (var memory in result.Items.Where(m => m.SupersededBy is not null))
+            {
+                if (!superseded.TryGetValue(memory.SupersededBy!, out var ids))
+                {
+                    superseded[memory.SupersededBy!] = ids = [];
+                }
+
+                ids.Add(memory.Id);
+            }
+
             if (!result.HasMore)
             {
-                return linked;
+                break;
             }
         }
+
+        var linked = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { item.Id };
+        var next = new Queue<string>([item.Id]);
+        while (next.TryDequeue(out var id))
+        {
+            foreach (var older in superseded.GetValueOrDefault(id) ?? [])
+            {
+                if (seen.Add(older))
+                {
+                    linked.Add(older);
+                    next.Enqueue(older);
+                }
+            }
+        }
+
+        return linked;
     }
 
     /// <summary><c>GET /v1/memories/{id}/history/</c>: the rows with the source messages as <c>input</c>; empty for an unknown id.</summary>

@@ -34,7 +34,8 @@ public sealed class MemoryEngineTests : IDisposable
         Assert.Equal("user", first.Role);
         Assert.Equal("moving", first.Metadata["topic"].GetString());
         Assert.Equal(new DateTimeOffset(2025, 5, 20, 9, 0, 0, TimeSpan.Zero), first.ObservedAt);
-        Assert.Equal(_fixture.Time.GetUtcNow(), first.CreatedAt);
+        Assert.Equal(first.ObservedAt, first.CreatedAt);
+        Assert.Equal(first.ObservedAt, first.UpdatedAt);
         Assert.Equal(MemoryEngine.ComputeHash("I moved to Lisbon in May"), first.Hash);
         Assert.Equal([result.MessageIds[0]], first.SourceMessageIds);
 
