@@ -1,31 +1,15 @@
 // End-to-end, issue 18: what programs that work on Mem0 do through the official npm client (mem0ai@3.3.1), against the
 // real `engram serve`: a host with a trailing slash, metadata keys named like ids, backdating timestamps, nested metadata
 // filters and memory types, immutable memories, fields, delete_linked, and the parameters Engram refuses with a 400.
-import { after, before, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startEngram } from './engram-server.mjs';
+import { mem0, useMem0Client } from './mem0-setup.mjs';
 
-process.env.MEM0_TELEMETRY = 'false';
-process.env.MEM0_DIR = mkdtempSync(path.join(tmpdir(), 'mem0-config-'));
-const { MemoryClient, ValidationError } = await import('mem0ai');
-
+const { MemoryClient, ValidationError } = mem0;
+const context = useMem0Client();
 let server;
 let client;
-
-before(async () => {
-  server = await startEngram();
-  client = new MemoryClient({ apiKey: server.apiKey, host: server.host });
-});
-
-after(async () => {
-  if (server) {
-    const code = await server.stop();
-    assert.equal(code, 0, `engram serve should stop cleanly on SIGTERM:\n${server.output()}`);
-  }
-});
+beforeEach(() => ({ server, client } = context));
 
 const idOf = (added) => added.results[0].id;
 const memoriesOf = async (filters) => (await client.getAll({ filters })).results.map((m) => m.memory);
