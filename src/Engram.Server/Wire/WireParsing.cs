@@ -401,9 +401,10 @@ internal static class WireParsing
     /// </summary>
     public static string? InstructionText(JsonElement value, string name)
     {
-        var parts = Strings(value, name);
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : parts is null ? null : string.Join("; ", parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()));
-        return string.IsNullOrWhiteSpace(text) ? null : text;
+        var text = value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : Strings(value, name) is { } parts ? string.Join("; ", parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim())) : null;
+        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
     }
 
     /// <summary>Reads a list of strings (for example <c>categories</c> in search), or nothing.</summary>
