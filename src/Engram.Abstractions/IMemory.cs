@@ -18,7 +18,7 @@ public interface IMemory
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One event per created memory.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="MemoryValidationException">The scope is missing or invalid, or the metadata holds identity keys.</exception>
+    /// <exception cref="MemoryValidationException">The scope is missing or invalid.</exception>
     /// <exception cref="EmbeddingMismatchException">The embedder differs from the one the store was built with.</exception>
     /// <exception cref="MemoryStoreException">The store failed; nothing was written.</exception>
     Task<AddMemoriesResult> AddAsync(AddMemoriesRequest request, CancellationToken cancellationToken = default);
@@ -51,7 +51,7 @@ public interface IMemory
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The memory after the change.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
-    /// <exception cref="MemoryValidationException">No change was requested, or the metadata holds identity keys.</exception>
+    /// <exception cref="MemoryValidationException">No change was requested, or the memory is <see cref="MemoryItem.Immutable"/>.</exception>
     /// <exception cref="MemoryNotFoundException">No memory has that id.</exception>
     Task<MemoryItem> UpdateAsync(UpdateMemoryRequest request, CancellationToken cancellationToken = default);
 

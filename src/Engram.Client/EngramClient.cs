@@ -70,6 +70,7 @@ public sealed class EngramClient : IMemory
             CustomCategories = request.CustomCategories?.Select(c => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { [c.Key] = c.Value }).ToList(),
             MemoryType = request.MemoryType,
             EnableGraph = request.EnableGraph ? true : null,
+            Immutable = request.Immutable ? true : null,
         };
 
         var answer = await SendAsync(HttpMethod.Post, "v3/memories/add/", body, ClientJson.Default.WireAdd, ClientJson.Default.JsonElement, cancellationToken).ConfigureAwait(false);
@@ -178,6 +179,11 @@ public sealed class EngramClient : IMemory
             else if (request.ExpirationDate is { } date)
             {
                 writer.WriteString("expiration_date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            }
+
+            if (request.Timestamp is { } timestamp)
+            {
+                writer.WriteString("timestamp", timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
             }
 
             writer.WriteEndObject();
@@ -470,6 +476,7 @@ public sealed class EngramClient : IMemory
         ObservedAt = m.Timestamp ?? m.CreatedAt,
         ExpirationDate = m.ExpirationDate,
         SupersededBy = m.ReplacedBy,
+        Immutable = m.Immutable,
     };
 
     private Task<TResponse> SendAsync<TResponse>(HttpMethod method, string path, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>

@@ -34,6 +34,9 @@ internal sealed record WireAdd
     public string? MemoryType { get; init; }
 
     public bool? EnableGraph { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Immutable { get; init; }
 }
 
 internal sealed record WireSearch
@@ -105,6 +108,8 @@ internal sealed record WireMemory
     public string? Role { get; init; }
 
     public string? AttributedTo { get; init; }
+
+    public bool Immutable { get; init; }
 
     public double? Score { get; init; }
 

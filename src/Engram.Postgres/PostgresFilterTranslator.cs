@@ -281,6 +281,10 @@ internal sealed class PostgresFilterTranslator : StoreFilterTranslator
                 // jsonb containment: a scalar equal to the value (numbers compare numerically), or an array holding one.
                 sql.Append("coalesce(").Append(extract).Append(" @> ").Append(Bind(value.GetRawText(), NpgsqlDbType.Jsonb)).Append(", false)");
                 break;
+            case FilterOperator.Eq when value.ValueKind == JsonValueKind.Object:
+                // A nested object equal to the value (jsonb equality: key order does not matter).
+                sql.Append("coalesce(").Append(extract).Append(" = ").Append(Bind(value.GetRawText(), NpgsqlDbType.Jsonb)).Append(", false)");
+                break;
             case FilterOperator.Eq:
                 sql.Append('(').Append(type).Append(" = 'string' AND (").Append(extract).Append(" #>> '{}') = ").Append(Bind(TextOf(value))).Append(')');
                 break;

@@ -102,8 +102,8 @@ public sealed partial class PostgresMemoryStore : IMemoryArchiveStore
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var record = new MemoryRecord { Item = ReadMemory(reader), LexicalText = reader.GetString(19), Entities = [] };
-                        var value = reader.GetValue(20);
+                        var record = new MemoryRecord { Item = ReadMemory(reader), LexicalText = reader.GetString(20), Entities = [] };
+                        var value = reader.GetValue(21);
                         if (value is byte[] bytes)
                         {
                             var decoded = new float[bytes.Length / sizeof(float)];
@@ -116,11 +116,11 @@ public sealed partial class PostgresMemoryStore : IMemoryArchiveStore
                             record = record with
                             {
                                 Embedding = vector,
-                                EmbeddingModel = new EmbeddingModel(reader.GetString(21), reader.GetInt32(22)),
+                                EmbeddingModel = new EmbeddingModel(reader.GetString(22), reader.GetInt32(23)),
                             };
                         }
 
-                        page.Add((reader.GetInt64(23), record));
+                        page.Add((reader.GetInt64(24), record));
                     }
                 }
             }

@@ -9,7 +9,8 @@ public sealed partial class PostgresMemoryStore
 {
     private const string MemoryColumns = """
         m.id, m.user_id, m.agent_id, m.app_id, m.run_id, m.memory, m.hash, m.metadata::text, m.categories::text, m.role, m.actor_id,
-        m.attributed_to, m.created_at, m.updated_at, m.observed_at, m.expiration_date, m.superseded_by, m.valid_to, m.source_message_ids::text
+        m.attributed_to, m.created_at, m.updated_at, m.observed_at, m.expiration_date, m.superseded_by, m.valid_to, m.source_message_ids::text,
+        m.immutable
         """;
 
     private const string MessageColumns = "id, user_id, agent_id, app_id, run_id, role, name, content, external_id, observed_at, created_at";
@@ -201,7 +202,7 @@ public sealed partial class PostgresMemoryStore
             return result;
         }, cancellationToken);
 
-    /// <summary>Reads a memory row selected as <see cref="MemoryColumns"/> (ordinals 0–18).</summary>
+    /// <summary>Reads a memory row selected as <see cref="MemoryColumns"/> (ordinals 0–19).</summary>
     private static MemoryItem ReadMemory(NpgsqlDataReader reader)
     {
         var metadata = reader.GetString(7);
@@ -229,6 +230,7 @@ public sealed partial class PostgresMemoryStore
             SupersededBy = PostgresValues.NullableString(reader, 16),
             ValidTo = PostgresValues.NullableTimestamp(reader, 17),
             SourceMessageIds = PostgresValues.FromJsonArray(reader.GetString(18)),
+            Immutable = reader.GetBoolean(19),
         };
     }
 

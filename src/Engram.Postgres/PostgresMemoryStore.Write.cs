@@ -13,12 +13,12 @@ public sealed partial class PostgresMemoryStore
 
     private const string ItemColumns = """
         user_id, agent_id, app_id, run_id, memory, hash, metadata, categories, role, actor_id, attributed_to, created_at, updated_at,
-        observed_at, expiration_date, superseded_by, valid_to, source_message_ids, lexical, lexical_len
+        observed_at, expiration_date, superseded_by, valid_to, source_message_ids, lexical, lexical_len, immutable
         """;
 
     private const string ItemValues = """
         @user_id, @agent_id, @app_id, @run_id, @memory, @hash, @metadata, @categories, @role, @actor_id, @attributed_to, @created_at, @updated_at,
-        @observed_at, @expiration_date, @superseded_by, @valid_to, @source_message_ids, @lexical, @lexical_len
+        @observed_at, @expiration_date, @superseded_by, @valid_to, @source_message_ids, @lexical, @lexical_len, @immutable
         """;
 
     /// <inheritdoc/>
@@ -757,6 +757,7 @@ public sealed partial class PostgresMemoryStore
             p.Add(PostgresValues.Jsonb("source_message_ids", PostgresValues.ToJsonArray(item.SourceMessageIds ?? [])));
             p.Add(PostgresValues.Text("lexical", record.LexicalText ?? string.Empty));
             p.Add(new NpgsqlParameter("lexical_len", NpgsqlDbType.Integer) { Value = PostgresValues.CountTokens(record.LexicalText) });
+            p.Add(new NpgsqlParameter("immutable", NpgsqlDbType.Boolean) { Value = item.Immutable });
         }
 
         // pgvector: a real[] cast to vector in SQL (EmbeddingValue); fallback: bytea of big-endian float4 values.

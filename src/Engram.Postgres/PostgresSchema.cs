@@ -375,6 +375,11 @@ internal static class PostgresSchema
         """
         ALTER TABLE exports ADD COLUMN IF NOT EXISTS memory_ids text NOT NULL DEFAULT '[]';
         """,
+
+        // 6 (issue 18, SQLite's migration 6): Mem0's immutable memories, whose updates are refused.
+        """
+        ALTER TABLE memories ADD COLUMN IF NOT EXISTS immutable boolean NOT NULL DEFAULT false;
+        """,
     ];
 
     /// <summary>Gets the newest schema version this build knows.</summary>

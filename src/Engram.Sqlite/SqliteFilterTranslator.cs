@@ -18,7 +18,7 @@ namespace Engram.Sqlite;
 /// </remarks>
 internal sealed class SqliteFilterTranslator : StoreFilterTranslator
 {
-    /// <summary>The name of the case-folding SQL function registered on a connection when <see cref="UsesCaseFold"/>.</summary>
+    /// <summary>The name of the case-folding SQL function registered on a connection when <see cref="UsesFunctions"/>.</summary>
     public const string CaseFoldFunction = "engram_casefold";
 
     private readonly SqliteCommand _command;
@@ -31,8 +31,11 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
         _scopeIndexFirst = scopeIndexFirst;
     }
 
-    /// <summary>Gets a value indicating whether the condition calls <see cref="CaseFoldFunction"/>.</summary>
-    public bool UsesCaseFold { get; private set; }
+    /// <summary>The name of the JSON equality SQL function (<see cref="JsonElement.DeepEquals"/>: key order and number forms do not matter).</summary>
+    public const string JsonEqualFunction = "engram_json_equal";
+
+    /// <summary>Gets a value indicating whether the condition calls <see cref="CaseFoldFunction"/> or <see cref="JsonEqualFunction"/>.</summary>
+    public bool UsesFunctions { get; private set; }
 
     /// <summary>Appends the full condition for a query (project, filter, expiry, supersession) and binds its parameters.</summary>
     /// <param name="query">The query.</param>
@@ -68,10 +71,28 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
         return translator;
     }
 
-    /// <summary>Registers <see cref="CaseFoldFunction"/> (ordinal invariant lower-casing, Unicode-aware) on a connection.</summary>
+    /// <summary>
+    /// Registers <see cref="CaseFoldFunction"/> (ordinal invariant lower-casing, Unicode-aware) and <see cref="JsonEqualFunction"/>
+    /// on a connection.
+    /// </summary>
     /// <param name="connection">An open connection.</param>
-    public static void RegisterCaseFold(SqliteConnection connection) =>
+    public static void RegisterFunctions(SqliteConnection connection)
+    {
         connection.CreateFunction<string?, string?>(CaseFoldFunction, static s => s?.ToLowerInvariant(), isDeterministic: true);
+        connection.CreateFunction<string?, string?, bool>(JsonEqualFunction, static (a, b) => JsonTextEquals(a, b), isDeterministic: true);
+    }
+
+    private static bool JsonTextEquals(string? left, string? right)
+    {
+        if (left is null || right is null)
+        {
+            return false;
+        }
+
+        using var a = JsonDocument.Parse(left);
+        using var b = JsonDocument.Parse(right);
+        return JsonElement.DeepEquals(a.RootElement, b.RootElement);
+    }
 
     private string Bind(object? value)
     {
@@ -197,7 +218,7 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
                 sql.Append("(instr(").Append(column).Append(", ").Append(Bind(text)).Append(") > 0)");
                 break;
             case FilterOperator.IContains:
-                UsesCaseFold = true;
+                UsesFunctions = true;
                 sql.Append("(instr(").Append(CaseFoldFunction).Append('(').Append(column).Append("), ")
                     .Append(Bind(text.ToLowerInvariant())).Append(") > 0)");
                 break;
@@ -277,7 +298,7 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
                 sql.Append("EXISTS (SELECT 1 FROM json_each(m.categories) c WHERE c.value = ").Append(Bind(TextOf(value))).Append(')');
                 break;
             case FilterOperator.IContains:
-                UsesCaseFold = true;
+                UsesFunctions = true;
                 sql.Append("EXISTS (SELECT 1 FROM json_each(m.categories) c WHERE instr(").Append(CaseFoldFunction)
                     .Append("(c.value), ").Append(Bind(TextOf(value).ToLowerInvariant())).Append(") > 0)");
                 break;
@@ -300,6 +321,12 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
 
         switch (op)
         {
+            case FilterOperator.Eq when value.ValueKind == JsonValueKind.Object:
+                // A nested object equal to the value (json_extract gives an object as its JSON text).
+                UsesFunctions = true;
+                sql.Append('(').Append(type).Append(" = 'object' AND ").Append(JsonEqualFunction).Append('(').Append(extract).Append(", ")
+                    .Append(Bind(value.GetRawText())).Append("))");
+                break;
             case FilterOperator.Eq:
                 {
                     // A scalar equal to the value, or an array holding an element equal to it.
@@ -317,7 +344,7 @@ internal sealed class SqliteFilterTranslator : StoreFilterTranslator
                 {
                     // A substring of the text, or of a text element of an array.
                     var ignoreCase = op == FilterOperator.IContains;
-                    UsesCaseFold |= ignoreCase;
+                    UsesFunctions |= ignoreCase;
                     var needle = Bind(ignoreCase ? TextOf(value).ToLowerInvariant() : TextOf(value));
                     string Haystack(string expression) => ignoreCase ? $"{CaseFoldFunction}({expression})" : expression;
                     sql.Append("((").Append(type).Append(" = 'text' AND instr(").Append(Haystack(extract)).Append(", ").Append(needle).Append(") > 0)")

@@ -85,15 +85,15 @@ public sealed partial class SqliteMemoryStore : IMemoryArchiveStore
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var record = new MemoryRecord { Item = ReadMemory(reader), LexicalText = reader.GetString(19), Entities = [] };
-                        if (reader.GetValue(20) is byte[] blob)
+                        var record = new MemoryRecord { Item = ReadMemory(reader), LexicalText = reader.GetString(20), Entities = [] };
+                        if (reader.GetValue(21) is byte[] blob)
                         {
                             var vector = new float[blob.Length / sizeof(float)];
                             SqliteValues.FromBlob(blob, vector);
-                            record = record with { Embedding = vector, EmbeddingModel = new EmbeddingModel(reader.GetString(21), reader.GetInt32(22)) };
+                            record = record with { Embedding = vector, EmbeddingModel = new EmbeddingModel(reader.GetString(22), reader.GetInt32(23)) };
                         }
 
-                        page.Add((reader.GetInt64(23), record));
+                        page.Add((reader.GetInt64(24), record));
                     }
                 }
             }

@@ -9,7 +9,8 @@ public sealed partial class SqliteMemoryStore
 {
     private const string MemoryColumns = """
         m.id, m.user_id, m.agent_id, m.app_id, m.run_id, m.memory, m.hash, m.metadata, m.categories, m.role, m.actor_id,
-        m.attributed_to, m.created_at, m.updated_at, m.observed_at, m.expiration_date, m.superseded_by, m.valid_to, m.source_message_ids
+        m.attributed_to, m.created_at, m.updated_at, m.observed_at, m.expiration_date, m.superseded_by, m.valid_to, m.source_message_ids,
+        m.immutable
         """;
 
     private const string MessageColumns = """
@@ -89,9 +90,9 @@ public sealed partial class SqliteMemoryStore
                 using var count = connection.CreateCommand();
                 var where = new StringBuilder();
                 var translator = SqliteFilterTranslator.AppendQuery(query, count, where);
-                if (translator.UsesCaseFold)
+                if (translator.UsesFunctions)
                 {
-                    SqliteFilterTranslator.RegisterCaseFold(connection);
+                    SqliteFilterTranslator.RegisterFunctions(connection);
                 }
 
                 count.CommandText = $"SELECT count(*) FROM memories m WHERE {where};";
@@ -282,6 +283,7 @@ public sealed partial class SqliteMemoryStore
             SupersededBy = NullableString(reader, 16),
             ValidTo = reader.IsDBNull(17) ? null : SqliteValues.ParseTimestamp(reader.GetString(17)),
             SourceMessageIds = SqliteValues.FromJsonArray(reader.GetString(18)),
+            Immutable = reader.GetInt64(19) != 0,
         };
     }
 

@@ -84,9 +84,9 @@ public sealed partial class SqliteMemoryStore
                 sql.Append(" AND m.embedding IS NOT NULL AND m.dims = @dims;");
                 command.CommandText = sql.ToString();
                 command.Parameters.AddWithValue("@dims", model.Dimensions);
-                if (translator.UsesCaseFold)
+                if (translator.UsesFunctions)
                 {
-                    SqliteFilterTranslator.RegisterCaseFold(connection);
+                    SqliteFilterTranslator.RegisterFunctions(connection);
                 }
 
                 var (hits, rows) = await ScanAsync(command, vector, limit, cancellationToken).ConfigureAwait(false);
@@ -162,9 +162,9 @@ public sealed partial class SqliteMemoryStore
                 command.CommandText = sql.ToString();
                 command.Parameters.AddWithValue("@match", match);
                 command.Parameters.AddWithValue("@limit", limit);
-                if (translator.UsesCaseFold)
+                if (translator.UsesFunctions)
                 {
-                    SqliteFilterTranslator.RegisterCaseFold(connection);
+                    SqliteFilterTranslator.RegisterFunctions(connection);
                 }
 
                 var result = new List<ScoredMemoryId>();
@@ -248,9 +248,9 @@ public sealed partial class SqliteMemoryStore
                 command.Parameters.AddWithValue("@project", query.ProjectId);
                 command.Parameters.AddWithValue("@keys", SqliteValues.ToJsonArray(keys));
                 command.Parameters.AddWithValue("@limit", limit);
-                if (translator.UsesCaseFold)
+                if (translator.UsesFunctions)
                 {
-                    SqliteFilterTranslator.RegisterCaseFold(connection);
+                    SqliteFilterTranslator.RegisterFunctions(connection);
                 }
 
                 var result = new List<EntityLink>();

@@ -12,10 +12,10 @@ public sealed partial class SqliteMemoryStore
     private const string InsertMemorySql = """
         INSERT INTO memories (id, project_id, user_id, agent_id, app_id, run_id, memory, hash, metadata, categories, role, actor_id,
             attributed_to, created_at, updated_at, observed_at, expiration_date, superseded_by, valid_to, source_message_ids, lexical,
-            embedding, embedder, dims)
+            immutable, embedding, embedder, dims)
         VALUES (@id, @project, @user_id, @agent_id, @app_id, @run_id, @memory, @hash, @metadata, @categories, @role, @actor_id,
             @attributed_to, @created_at, @updated_at, @observed_at, @expiration_date, @superseded_by, @valid_to, @source_message_ids, @lexical,
-            @embedding, @embedder, @dims)
+            @immutable, @embedding, @embedder, @dims)
         RETURNING seq;
         """;
 
@@ -23,7 +23,8 @@ public sealed partial class SqliteMemoryStore
         UPDATE memories SET user_id = @user_id, agent_id = @agent_id, app_id = @app_id, run_id = @run_id, memory = @memory, hash = @hash,
             metadata = @metadata, categories = @categories, role = @role, actor_id = @actor_id, attributed_to = @attributed_to,
             created_at = @created_at, updated_at = @updated_at, observed_at = @observed_at, expiration_date = @expiration_date,
-            superseded_by = @superseded_by, valid_to = @valid_to, source_message_ids = @source_message_ids, lexical = @lexical
+            superseded_by = @superseded_by, valid_to = @valid_to, source_message_ids = @source_message_ids, lexical = @lexical,
+            immutable = @immutable
         """;
 
     /// <inheritdoc/>
@@ -639,6 +640,7 @@ public sealed partial class SqliteMemoryStore
             Set(command, "@valid_to", item.ValidTo is { } validTo ? SqliteValues.FormatTimestamp(validTo) : null);
             Set(command, "@source_message_ids", SqliteValues.ToJsonArray(item.SourceMessageIds ?? []));
             Set(command, "@lexical", record.LexicalText ?? string.Empty);
+            Set(command, "@immutable", item.Immutable ? 1 : 0);
         }
 
         private static void SetScope(SqliteCommand command, MemoryScope? scope)

@@ -254,6 +254,11 @@ internal static class SqliteSchema
         """
         ALTER TABLE exports ADD COLUMN memory_ids TEXT NOT NULL DEFAULT '[]';
         """,
+
+        // 6 (issue 18): Mem0's immutable memories, whose updates are refused.
+        """
+        ALTER TABLE memories ADD COLUMN immutable INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>Gets the schema version this code creates and understands.</summary>

@@ -175,6 +175,24 @@ public sealed class EngramClientMemoryTests(EngramServerProcess server)
     }
 
     [Fact]
+    public async Task TimestampAndImmutable_RoundTripThroughTheServer()
+    {
+        var user = NewUser();
+        var id = await AddAsync("Likes jazz", MemoryScope.ForUser(user));
+        var said = new DateTimeOffset(2023, 3, 4, 5, 6, 7, TimeSpan.Zero);
+
+        var moved = await Memory.UpdateAsync(new UpdateMemoryRequest { MemoryId = id, Timestamp = said });
+        var immutable = await Memory.AddAsync(new AddMemoriesRequest { Messages = [MemoryMessage.User("Blood type O")], Scope = MemoryScope.ForUser(user), Infer = false, Immutable = true });
+        var stored = await Memory.GetAsync(Assert.Single(immutable.Results).Id);
+
+        Assert.Equal(said, moved.ObservedAt);
+        Assert.Equal(said, moved.CreatedAt);
+        Assert.True(stored!.Immutable);
+        Assert.False(moved.Immutable);
+        await Assert.ThrowsAsync<MemoryValidationException>(() => Memory.UpdateAsync(new UpdateMemoryRequest { MemoryId = stored.Id, Text = "Blood type A" }));
+    }
+
+    [Fact]
     public async Task Delete_RemovesOneMemory_AndASecondDeleteIsNotFound()
     {
         var id = await AddAsync("Temporary note", MemoryScope.ForUser(NewUser()));

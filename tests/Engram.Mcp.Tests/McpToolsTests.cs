@@ -129,7 +129,6 @@ public sealed class McpToolsTests : IAsyncLifetime
     [InlineData("search_memories", """{"query":"   "}""", "query")]
     [InlineData("search_memories", """{"query":"x","filters":{"topic":{"between":1}}}""", "Unknown filter operator")]
     [InlineData("delete_entities", """{}""", "at least one")]
-    [InlineData("add_memory", """{"text":"x","metadata":{"user_id":"mallory"}}""", "identity key")]
     [InlineData("add_memory", """{"text":"x","user_id":"*"}""", "cannot be '*'")]
     [InlineData("add_memory", """{"text":"   "}""", "text cannot be empty")]
     [InlineData("delete_all_memories", """{"agent_id":"*"}""", "cannot be '*'")]

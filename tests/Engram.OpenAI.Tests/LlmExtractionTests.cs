@@ -220,3 +220,63 @@ public sealed class RerankSearchTests
         Assert.All(reranked.Results, h => Assert.Null(h.RerankScore));
     }
 }
+
+/// <summary>Reasoning models (Ollama, vLLM, LM Studio): the answer after a think block or beside reasoning_content is read; no answer is an error.</summary>
+public sealed class ReasoningModelTests
+{
+    private const string Facts = """{"facts":[{"text":"Ana keeps bees on her roof.","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[],"categories":[]}]}""";
+
+    public static TheoryData<string> Answers => new()
+    {
+        "<think>\nThe user keeps bees. A draft: {\"facts\": []}. No, one fact.\n</think>\n\n" + Facts,
+        "The user keeps bees; maybe {\"facts\": []}?\n</think>\n" + Facts,
+        "<THINK>short</THINK>```json\n" + Facts + "\n```",
+    };
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public async Task AddAsync_AnswerAfterThinkBlock_IsRead(string answer)
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        fixture.Server.Script.Enqueue(_ => ScriptedReply.Content(answer));
+
+        var result = await fixture.AddAsync("I keep bees on my roof");
+
+        Assert.Equal("Ana keeps bees on her roof.", Assert.Single(result.Results).Memory);
+    }
+
+    [Fact]
+    public async Task AddAsync_ReasoningContentBesideTheAnswer_ReadsTheAnswer()
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        fixture.Server.Script.Enqueue(_ => ScriptedReply.Reasoning("The user keeps bees; {\"facts\": []} would lose it.", Facts));
+
+        var result = await fixture.AddAsync("I keep bees on my roof");
+
+        Assert.Equal("Ana keeps bees on her roof.", Assert.Single(result.Results).Memory);
+    }
+
+    public static TheoryData<string, string> Unanswered => new()
+    {
+        { "think-only", "<think>The user keeps bees. {\"facts\": []}" },
+        { "closed-think-only", "<think>The user keeps bees, {\"facts\": []}</think>" },
+        { "reasoning-only", string.Empty },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unanswered))]
+    public async Task AddAsync_ThinkOnlyOrEmptyAnswer_IsAClearErrorNotNothingToRemember(string kind, string content)
+    {
+        await using var fixture = await LlmEngineFixture.CreateAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            fixture.Server.Script.Enqueue(_ => kind == "reasoning-only" ? ScriptedReply.Reasoning("The user keeps bees.", content) : ScriptedReply.Content(content));
+        }
+
+        var ex = await Assert.ThrowsAsync<MemoryExtractionException>(() => fixture.AddAsync("I keep bees on my roof"));
+
+        Assert.Contains("answered nothing", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("reasoning", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await fixture.CountAsync());
+    }
+}

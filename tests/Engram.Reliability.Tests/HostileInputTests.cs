@@ -350,7 +350,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
     private static bool IsProblem(HttpResponseMessage response, string body, out string? field)
     {
         field = null;
-        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+        if (response.Content.Headers.ContentType?.MediaType != "application/json")
         {
             return false;
         }

@@ -25,12 +25,17 @@ internal static class Api
         return JsonNode.Parse(body)!;
     }
 
-    /// <summary>Asserts a Mem0-style error: the status, a problem+json body with a non-empty <c>detail</c>.</summary>
+    /// <summary>
+    /// Asserts a Mem0-style error: the status, a ProblemDetails body with a non-empty <c>detail</c>, served as
+    /// <c>application/json</c> (Mem0's Python client reads <c>detail</c> only from that content type).
+    /// </summary>
     public static async Task<string> ErrorAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(JsonNode.Parse(body)!["type"]);
+        Assert.NotNull(JsonNode.Parse(body)!["status"]);
         var detail = JsonNode.Parse(body)!["detail"]?.GetValue<string>();
         Assert.False(string.IsNullOrWhiteSpace(detail), body);
         Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);

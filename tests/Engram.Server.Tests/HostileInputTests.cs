@@ -332,7 +332,8 @@ public sealed class HostileInputTests(EngramServerFactory factory) : IClassFixtu
 
     [Theory]
     [InlineData("-62135596801")]
-    [InlineData("253402300800")]
+    [InlineData("253402300800000")]
+    [InlineData("\"253402300800000\"")]
     [InlineData("1e309")]
     [InlineData("-1e308")]
     public async Task Timestamp_OutsideTheRangeOfDates_Is400NamingIt(string seconds)

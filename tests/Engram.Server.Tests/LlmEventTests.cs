@@ -115,3 +115,58 @@ public sealed class LlmEventTests(LlmServerFixture fixture) : IClassFixture<LlmS
         Assert.Empty(none["event_ids"]!.AsArray());
     }
 }
+
+/// <summary>
+/// Mem0's add instructions (<c>includes</c>, <c>excludes</c>, <c>agent_custom_instructions</c>) reach the extraction prompt;
+/// <c>delete_linked</c> erases the chain of memories a memory superseded.
+/// </summary>
+public sealed class LlmCompatibilityTests(LlmServerFixture fixture) : IClassFixture<LlmServerFixture>
+{
+    [Fact]
+    public async Task DeleteLinked_ErasesTheChainOfSupersededMemoriesAndAnswersCascadeCount()
+    {
+        var client = fixture.Server.CreateAuthorizedClient();
+        async Task<string> AddAsync(string text, string fact, bool replaces)
+        {
+            fixture.Model.Script.Enqueue(_ => ScriptedReply.Content($$"""
+                {"facts":[{"text":"{{fact}}","attributed_to":"user","source_messages":["m1"],"related":[],"replaces":[{{(replaces ? "\"0\"" : string.Empty)}}],"categories":[]}]}
+                """));
+            var queued = await (await client.PostJsonAsync("/v3/memories/add/",
+                $$"""{"messages":[{"role":"user","content":"{{text}}","name":"Ana"}],"user_id":"linked"}""")).JsonAsync();
+            var finished = await client.WaitForEventAsync(queued["event_id"]!.GetValue<string>());
+            return finished["results"]!.AsArray().Single(r => r!["event"]!.GetValue<string>() == "ADD")!["id"]!.GetValue<string>();
+        }
+
+        var acme = await AddAsync("I work at Acme", "Ana works at Acme.", replaces: false);
+        var globex = await AddAsync("I moved to Globex", "Ana works at Globex.", replaces: true);
+        var initech = await AddAsync("Now I work at Initech", "Ana works at Initech.", replaces: true);
+        Assert.Equal(initech, (await (await client.GetAsync($"/v1/memories/{globex}/")).JsonAsync())["replaced_by"]!.GetValue<string>());
+        Assert.Equal(globex, (await (await client.GetAsync($"/v1/memories/{acme}/")).JsonAsync())["replaced_by"]!.GetValue<string>());
+        var jazz = await client.AddMemoryAsync("Ana likes jazz", "linked");
+
+        var cascaded = await (await client.DeleteAsync($"/v1/memories/{initech}/?delete_linked=true")).JsonAsync();
+
+        Assert.Equal(2, cascaded["cascade_count"]!.GetValue<int>());
+        var left = await (await client.PostJsonAsync("/v3/memories/", """{"filters":{"user_id":"linked"},"latest_only":false}""")).JsonAsync();
+        Assert.Equal(jazz, Assert.Single(left["results"]!.AsArray())!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Add_IncludesExcludesAndAgentInstructions_ReachTheExtractionPrompt()
+    {
+        var client = fixture.Server.CreateAuthorizedClient();
+        var queued = await (await client.PostJsonAsync("/v3/memories/add/", """
+            {"messages":[{"role":"user","content":"I love dim sum and my PIN is 4411","name":"Ana"}],"user_id":"instructed",
+             "custom_instructions":"Write facts in English.","includes":"food preferences","excludes":["passwords","PINs"],
+             "agent_custom_instructions":"Note the assistant's promises."}
+            """)).JsonAsync();
+        var finished = await client.WaitForEventAsync(queued["event_id"]!.GetValue<string>());
+        Assert.Equal("SUCCEEDED", finished["status"]!.GetValue<string>());
+
+        var prompt = Assert.Single(fixture.Model.Prompts, p => p.Contains("dim sum", StringComparison.Ordinal));
+        Assert.Contains("Write facts in English.", prompt, StringComparison.Ordinal);
+        Assert.Contains("Remember only these kinds of information: food preferences", prompt, StringComparison.Ordinal);
+        Assert.Contains("Never remember these kinds of information: passwords; PINs", prompt, StringComparison.Ordinal);
+        Assert.Contains("For facts about the assistant (the agent): Note the assistant's promises.", prompt, StringComparison.Ordinal);
+    }
+}

@@ -59,7 +59,6 @@ public sealed class MemoryEndpointsTests(EngramServerFactory factory) : IClassFi
     [InlineData("""{"messages":42,"user_id":"u"}""", "messages")]
     [InlineData("""{"user_id":"u"}""", "messages")]
     [InlineData("""{"messages":"hi","user_id":"has space"}""", "user_id")]
-    [InlineData("""{"messages":"hi","user_id":"u","metadata":{"user_id":"other"}}""", "identity key")]
     [InlineData("""{"messages":"hi","user_id":"u","expiration_date":"next week"}""", "expiration_date")]
     [InlineData("""{"messages":"hi","user_id":"u","timestamp":"yesterday-ish"}""", "timestamp")]
     [InlineData("""{"messages":"hi","user_id":"u","metadata":[1]}""", "Metadata")]

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Engram.Server.Tests;
 
@@ -212,39 +210,4 @@ public sealed class TelemetryTests(EngramServerFactory factory) : IClassFixture<
         ["Engram:Telemetry:OtlpEndpoint"] = endpoint,
         ["Engram:Telemetry:OtlpProtocol"] = protocol,
     });
-
-    private sealed class LoggingServerFactory(LogCapture logs, bool sensitive) : EngramServerFactory(new()
-    {
-        ["Engram:EnableSensitiveDataLogging"] = sensitive ? "true" : "false",
-    })
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFilter(_ => true).AddProvider(logs));
-        }
-    }
-
-    /// <summary>Keeps every log entry: its formatted message and each structured value.</summary>
-    private sealed class LogCapture : ILoggerProvider, ILogger
-    {
-        public ConcurrentQueue<string> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" | ", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
-            Entries.Enqueue($"{formatter(state, exception)} {values} {exception}");
-        }
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -208,7 +208,7 @@ public sealed class SqliteMemoryStoreServerTests : IDisposable
         await store.CreateEventAsync(Event("e1"));
 
         Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
-        Assert.Equal(5, SqliteSchema.CurrentVersion);
+        Assert.Equal(6, SqliteSchema.CurrentVersion);
         Assert.NotNull(await store.GetAsync(Project, "m1"));
         Assert.NotNull(await store.GetEventAsync(Project, "e1"));
     }

@@ -151,7 +151,7 @@ public sealed partial class ScriptedOpenAIServer : IAsyncDisposable
 
                 return Results.Json(new { error = new { message = "scripted failure", type = "server_error" } }, statusCode: reply.StatusCode);
             default:
-                return Results.Text(CompletionJson(reply.Text!, document.RootElement), "application/json");
+                return Results.Text(CompletionJson(reply.Text!, document.RootElement, reply.ReasoningContent), "application/json");
         }
     }
 
@@ -220,7 +220,7 @@ public sealed partial class ScriptedOpenAIServer : IAsyncDisposable
         return cut < 0 ? json[..(json.Length / 2)] : json[..(cut + 12)];
     }
 
-    private static string CompletionJson(string content, JsonElement request) => new JsonObject
+    private static string CompletionJson(string content, JsonElement request, string? reasoningContent) => new JsonObject
     {
         ["id"] = "chatcmpl-scripted",
         ["object"] = "chat.completion",
@@ -229,7 +229,9 @@ public sealed partial class ScriptedOpenAIServer : IAsyncDisposable
         ["choices"] = new JsonArray(new JsonObject
         {
             ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
+            ["message"] = reasoningContent is null
+                ? new JsonObject { ["role"] = "assistant", ["content"] = content }
+                : new JsonObject { ["role"] = "assistant", ["reasoning_content"] = reasoningContent, ["content"] = content },
             ["finish_reason"] = "stop",
         }),
         ["usage"] = new JsonObject
@@ -264,7 +266,13 @@ public sealed record ScriptedReply
 
     public int StatusCode { get; init; } = 200;
 
+    /// <summary>The reasoning of a reasoning model, sent as the message's <c>reasoning_content</c> (vLLM, Ollama, LM Studio), or <see langword="null"/>.</summary>
+    public string? ReasoningContent { get; init; }
+
     public static ScriptedReply Content(string text) => new() { Kind = ReplyKind.Content, Text = text };
+
+    /// <summary>A reasoning model's reply: <paramref name="reasoning"/> in <c>reasoning_content</c>, the answer in <c>content</c>.</summary>
+    public static ScriptedReply Reasoning(string reasoning, string content) => new() { Kind = ReplyKind.Content, Text = content, ReasoningContent = reasoning };
 
     public static ScriptedReply Status(int statusCode) => new() { Kind = ReplyKind.Status, StatusCode = statusCode };
 

@@ -1,31 +1,14 @@
 // End-to-end: Mem0's official npm client (mem0ai@3.3.1, MemoryClient) against the real `engram serve` process.
 // Nothing but `host` changes from a Mem0 Platform setup. Run: npm ci && node --test (from tests/e2e).
-import { after, before, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startEngram } from './engram-server.mjs';
+import { mem0, useMem0Client } from './mem0-setup.mjs';
 
-// The client's telemetry stays off and its config file stays in a temporary directory.
-process.env.MEM0_TELEMETRY = 'false';
-process.env.MEM0_DIR = mkdtempSync(path.join(tmpdir(), 'mem0-config-'));
-const { MemoryClient, MemoryNotFoundError, AuthenticationError, ValidationError } = await import('mem0ai');
-
+const { MemoryClient, MemoryNotFoundError, AuthenticationError, ValidationError } = mem0;
+const context = useMem0Client();
 let server;
 let client;
-
-before(async () => {
-  server = await startEngram();
-  client = new MemoryClient({ apiKey: server.apiKey, host: server.host });
-});
-
-after(async () => {
-  if (server) {
-    const code = await server.stop();
-    assert.equal(code, 0, `engram serve should stop cleanly on SIGTERM:\n${server.output()}`);
-  }
-});
+beforeEach(() => ({ server, client } = context));
 
 async function pollEvent(eventId) {
   const deadline = Date.now() + 30000;

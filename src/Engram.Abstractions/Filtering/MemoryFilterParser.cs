@@ -11,7 +11,8 @@ namespace Engram;
 /// <item><c>{"key": value}</c> is equality; sibling keys are ANDed; a list value means <c>in</c>; <c>"*"</c> means "present and not null".</item>
 /// <item><c>{"key": {"op": value, …}}</c> with <c>eq, ne, gt, gte, lt, lte, in, nin, contains, icontains</c> (a <c>$</c> prefix is accepted); several operators are ANDed.</item>
 /// <item><c>{"AND": [f, …]}</c>, <c>{"OR": [f, …]}</c>, <c>{"NOT": [f, …]}</c> nest (also <c>$and</c>/<c>$or</c>/<c>$not</c>); <c>NOT</c> means none of its filters holds.</item>
-/// <item><c>{"metadata": {"k": value}}</c> tests metadata keys explicitly; any key that is not a built-in field name is a metadata key too.</item>
+/// <item><c>{"metadata": {"k": value}}</c> tests metadata keys explicitly; any key that is not a built-in field name is a metadata key too.
+/// An object value that is not an operator object (<c>{"metadata": {"a": {"b": 1}}}</c>) is an equality on that nested value.</item>
 /// <item>Scope keys may be snake_case or camelCase (<c>user_id</c>, <c>userId</c>); <c>session_id</c> is <c>run_id</c>.</item>
 /// </list>
 /// <para>Nesting deeper than <see cref="MaxDepth"/> levels, and more than <see cref="MemoryFilter.MaxValues"/> values in all,
@@ -23,6 +24,10 @@ public static class MemoryFilterParser
     public const int MaxDepth = 32;
 
     private static readonly string[] OperatorNames = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "contains", "icontains"];
+
+    // Operators of other filter languages (MongoDB, Django, SQL): an object using one is a mistaken operator, never a nested value.
+    private static readonly string[] ForeignOperatorNames =
+        ["between", "like", "ilike", "regex", "startswith", "endswith", "istartswith", "iendswith", "not_in", "neq"];
 
     /// <summary>Parses filter JSON text.</summary>
     /// <param name="json">A JSON object.</param>
@@ -143,6 +148,9 @@ public static class MemoryFilterParser
                 return [Comparison(field, key, FilterOperator.Eq, value)];
             case JsonValueKind.Array:
                 return [Comparison(field, key, FilterOperator.In, value)];
+            case JsonValueKind.Object when field.Kind == FilterFieldKind.Metadata && IsNestedValue(value):
+                // A nested value, not operators: equality on the whole value (Mem0's metadata filter).
+                return [Comparison(field, key, FilterOperator.Eq, value)];
             case JsonValueKind.Object:
                 var result = new List<MemoryFilter>();
                 foreach (var op in value.EnumerateObject())
@@ -180,9 +188,9 @@ public static class MemoryFilterParser
         switch (op)
         {
             case FilterOperator.Eq or FilterOperator.Ne:
-                if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                if (value.ValueKind is JsonValueKind.Array || (value.ValueKind is JsonValueKind.Object && field.Kind != FilterFieldKind.Metadata))
                 {
-                    throw Invalid($"'{name}' on '{key}' needs a string, number, boolean or null, not {Describe(value)}.");
+                    throw Invalid($"'{name}' on '{key}' needs a string, number, boolean or null{(field.Kind == FilterFieldKind.Metadata ? " or an object" : string.Empty)}, not {Describe(value)}.");
                 }
 
                 break;
@@ -219,6 +227,15 @@ public static class MemoryFilterParser
 
         return new ComparisonFilter(field, op, value.Clone());
     }
+
+    /// <summary>
+    /// Whether an object is a nested metadata value rather than operators: not empty, and no key is an operator — ours,
+    /// <c>$</c>-prefixed, or one of another filter language (<c>between</c>, <c>like</c>, …), whose use is a mistake to report.
+    /// </summary>
+    private static bool IsNestedValue(JsonElement value) =>
+        value.EnumerateObject().Any()
+        && !IsOperatorObject(value)
+        && !value.EnumerateObject().Any(p => p.Name.StartsWith('$') || Array.IndexOf(ForeignOperatorNames, p.Name.ToLowerInvariant()) >= 0);
 
     private static bool IsOperatorObject(JsonElement value)
     {

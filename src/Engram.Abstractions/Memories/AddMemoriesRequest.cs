@@ -15,7 +15,7 @@ public sealed record AddMemoriesRequest
     /// <summary>Gets the scope to store the memories in; at least one identifier is required.</summary>
     public required MemoryScope Scope { get; init; }
 
-    /// <summary>Gets metadata stored on every memory created by this call. Identity keys are rejected.</summary>
+    /// <summary>Gets metadata stored on every memory created by this call. The keys Mem0 strips (<see cref="MemoryMetadata.IdentityKeys"/>) are dropped with a warning.</summary>
     public IReadOnlyDictionary<string, JsonElement>? Metadata { get; init; }
 
     /// <summary>
@@ -27,7 +27,8 @@ public sealed record AddMemoriesRequest
 
     /// <summary>
     /// Gets when the messages were said (the observation time). Relative dates ("yesterday") are resolved against
-    /// it and it is stored as <see cref="MemoryItem.ObservedAt"/>. Defaults to the current time.
+    /// it and it is stored as <see cref="MemoryItem.ObservedAt"/>; when given, it also backdates the memories'
+    /// <see cref="MemoryItem.CreatedAt"/> and <see cref="MemoryItem.UpdatedAt"/> (Mem0's <c>timestamp</c>). Defaults to the current time.
     /// </summary>
     public DateTimeOffset? Timestamp { get; init; }
 
@@ -62,6 +63,12 @@ public sealed record AddMemoriesRequest
     /// <c>enable_graph</c>); <see cref="MemoryOptions.EnableGraph"/> turns it on for every add.
     /// </summary>
     public bool EnableGraph { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the created memories are immutable (Mem0's <c>immutable</c>): later updates are
+    /// refused and no new memory supersedes them (<see cref="MemoryItem.Immutable"/>).
+    /// </summary>
+    public bool Immutable { get; init; }
 
     /// <summary>Creates a request that stores one user message, Mem0's string form of <c>messages</c>.</summary>
     /// <param name="text">The message text.</param>

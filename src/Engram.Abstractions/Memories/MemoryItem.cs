@@ -33,7 +33,7 @@ public sealed record MemoryItem
     /// <summary>Gets who stated the fact (<c>user</c> or <c>assistant</c>, Mem0 v3 <c>attributed_to</c>), when known.</summary>
     public string? AttributedTo { get; init; }
 
-    /// <summary>Gets when the memory was stored (UTC, ingestion time).</summary>
+    /// <summary>Gets when the memory was stored (UTC, ingestion time), or the add call's timestamp when one was given (Mem0 backdates it).</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>Gets when the memory was last changed (UTC); equal to <see cref="CreatedAt"/> until the first update.</summary>
@@ -53,6 +53,12 @@ public sealed record MemoryItem
 
     /// <summary>Gets the end of the memory's validity (UTC) when it was superseded.</summary>
     public DateTimeOffset? ValidTo { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the memory is immutable (Mem0's <c>immutable</c> on add): an update of its text,
+    /// metadata, expiration or time is refused, and no new memory supersedes it; it can still be deleted.
+    /// </summary>
+    public bool Immutable { get; init; }
 
     /// <summary>Gets the ids of the raw messages the memory was derived from (provenance), in conversation order.</summary>
     public IReadOnlyList<string> SourceMessageIds { get; init; } = [];

@@ -6,9 +6,14 @@ namespace Engram;
 /// <summary>Helpers to build and validate memory metadata (a JSON object's members).</summary>
 public static class MemoryMetadata
 {
-    /// <summary>The identity keys that are never accepted from metadata (Mem0 strips them; issues #4490, #6277, #6655).</summary>
+    /// <summary>
+    /// The keys Mem0 strips from metadata (<c>user_id</c>, <c>agent_id</c>, <c>run_id</c>, <c>actor_id</c>; issues #4490, #6277,
+    /// #6655): the engine drops them from metadata on add and update and logs a warning. Identity never comes from metadata
+    /// (the scope is its own field), so every other key — <c>session_id</c>, <c>app_id</c>, <c>org_id</c>, <c>project_id</c>,
+    /// <c>""</c> — is plain metadata.
+    /// </summary>
     public static readonly FrozenSet<string> IdentityKeys =
-        FrozenSet.Create(StringComparer.Ordinal, "user_id", "agent_id", "app_id", "run_id", "actor_id", "session_id", "org_id", "project_id");
+        FrozenSet.Create(StringComparer.Ordinal, "user_id", "agent_id", "run_id", "actor_id");
 
     /// <summary>An empty metadata dictionary.</summary>
     public static readonly IReadOnlyDictionary<string, JsonElement> Empty = FrozenDictionary<string, JsonElement>.Empty;

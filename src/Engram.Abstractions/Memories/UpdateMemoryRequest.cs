@@ -20,4 +20,10 @@ public sealed record UpdateMemoryRequest
 
     /// <summary>Gets a value indicating whether the expiration date is removed (Mem0 <c>expiration_date=None</c>).</summary>
     public bool ClearExpirationDate { get; init; }
+
+    /// <summary>
+    /// Gets a new time for when the memory was said (Mem0 <c>timestamp</c> on update), or <see langword="null"/> to keep it:
+    /// it becomes <see cref="MemoryItem.ObservedAt"/> and backdates <see cref="MemoryItem.CreatedAt"/>, as a timestamp on add does.
+    /// </summary>
+    public DateTimeOffset? Timestamp { get; init; }
 }

@@ -19,14 +19,14 @@ internal static class LegacyMemoryEndpoints
         var v1 = app.MapGroup("/v1/memories").WithTags("Legacy").RequireAuthorization();
         v1.MapPost("/", AddAsync).WithName("LegacyAddMemories")
             .WithSummary("Legacy add: queued unless async_mode=false or infer=false; output_format v1.0 (list) or v1.1.");
-        v1.MapGet("/", ListAsync).WithName("LegacyListMemories")
+        v1.MapGet("/", ListAsync).WithName("LegacyListMemories").AddEndpointFilter<FieldProjectionFilter>()
             .WithSummary("Legacy list by query parameters; a bare list unless page and page_size are given.");
-        v1.MapPost("/search/", SearchV1Async).WithName("LegacySearchMemoriesV1")
+        v1.MapPost("/search/", SearchV1Async).WithName("LegacySearchMemoriesV1").AddEndpointFilter<FieldProjectionFilter>()
             .WithSummary("Legacy search with top-level scope ids; output_format v1.0 (list) or v1.1.");
 
         var v2 = app.MapGroup("/v2/memories").WithTags("Legacy").RequireAuthorization();
-        v2.MapPost("/", ListV2Async).WithName("LegacyListMemoriesV2").WithSummary("Legacy list with filters; a bare list.");
-        v2.MapPost("/search/", SearchV2Async).WithName("LegacySearchMemoriesV2").WithSummary("Legacy search with filters; a bare list.");
+        v2.MapPost("/", ListV2Async).WithName("LegacyListMemoriesV2").AddEndpointFilter<FieldProjectionFilter>().WithSummary("Legacy list with filters; a bare list.");
+        v2.MapPost("/search/", SearchV2Async).WithName("LegacySearchMemoriesV2").AddEndpointFilter<FieldProjectionFilter>().WithSummary("Legacy search with filters; a bare list.");
         return app;
     }
 

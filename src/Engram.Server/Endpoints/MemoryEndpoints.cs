@@ -15,9 +15,9 @@ internal static class MemoryEndpoints
         var v3 = app.MapGroup("/v3/memories").WithTags("Memories").RequireAuthorization();
         v3.MapPost("/add/", AddAsync).WithName("AddMemories")
             .WithSummary("Remember messages: extracted in the background (poll the returned event), or stored as is with infer=false.");
-        v3.MapPost("/search/", SearchAsync).WithName("SearchMemories")
+        v3.MapPost("/search/", SearchAsync).WithName("SearchMemories").AddEndpointFilter<FieldProjectionFilter>()
             .WithSummary("Find the memories most relevant to a query; the scope goes in filters.");
-        v3.MapPost("/", ListAsync).WithName("ListMemories")
+        v3.MapPost("/", ListAsync).WithName("ListMemories").AddEndpointFilter<FieldProjectionFilter>()
             .WithSummary("List memories matching filters, newest first, page by page.");
 
         var v1 = app.MapGroup("/v1/memories").WithTags("Memories").RequireAuthorization();
@@ -106,7 +106,6 @@ internal static class MemoryEndpoints
         string memoryId, UpdateMemoryWireRequest body, Tenant tenant, TimeProvider time, CancellationToken cancellationToken)
     {
         var id = WireParsing.MemoryId(memoryId);
-        _ = WireParsing.Timestamp(body.Timestamp, "timestamp");
         var expirationGiven = body.ExpirationDate.ValueKind != System.Text.Json.JsonValueKind.Undefined;
         var expiration = WireParsing.Date(body.ExpirationDate, "expiration_date");
         var updated = await tenant.Memory.UpdateAsync(
@@ -117,16 +116,85 @@ internal static class MemoryEndpoints
                 Metadata = WireParsing.Metadata(body.Metadata),
                 ExpirationDate = expiration,
                 ClearExpirationDate = expirationGiven && expiration is null,
+                Timestamp = WireParsing.Timestamp(body.Timestamp, "timestamp"),
             },
             cancellationToken);
         return TypedResults.Ok(WireMapper.ToMemory(updated, MemoryOperations.Today(time)));
     }
 
-    /// <summary><c>DELETE /v1/memories/{id}/</c>.</summary>
-    internal static async Task<Ok<ErasureMessageResponse>> DeleteAsync(string memoryId, Tenant tenant, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>DELETE /v1/memories/{id}/[?delete_linked=true]</c>. With <c>delete_linked</c>, the memories linked to it — the older
+    /// memories it superseded, transitively (Mem0's linked chain) — are erased too, and <c>cascade_count</c> says how many.
+    /// </summary>
+    internal static async Task<Ok<ErasureMessageResponse>> DeleteAsync(
+        string memoryId, [FromQuery(Name = "delete_linked")] string? deleteLinkedText, Tenant tenant, CancellationToken cancellationToken)
     {
-        var receipt = await tenant.Memory.EraseAsync(WireParsing.MemoryId(memoryId), cancellationToken);
-        return TypedResults.Ok(new ErasureMessageResponse("Memory deleted successfully!", receipt));
+        var id = WireParsing.MemoryId(memoryId);
+        if (WireParsing.QueryBool(deleteLinkedText, "delete_linked") != true)
+        {
+            return TypedResults.Ok(new ErasureMessageResponse("Memory deleted successfully!", await tenant.Memory.EraseAsync(id, cancellationToken)));
+        }
+
+        var item = await tenant.Memory.GetAsync(id, cancellationToken) ?? throw new MemoryNotFoundException(id);
+        var linked = await LinkedMemoryIdsAsync(tenant, item, cancellationToken);
+        var receipt = await tenant.Memory.EraseAsync(id, cancellationToken);
+        var cascade = 0;
+        foreach (var linkedId in linked)
+        {
+            try
+            {
+                receipt = receipt.Combine(await tenant.Memory.EraseAsync(linkedId, cancellationToken));
+                cascade++;
+            }
+            catch (MemoryNotFoundException)
+            {
+                // Deleted concurrently.
+            }
+        }
+
+        return TypedResults.Ok(new ErasureMessageResponse("Memory deleted successfully!", receipt) { CascadeCount = cascade });
+    }
+
+    /// <summary>The memories the memory superseded, transitively (Mem0's linked chain), oldest links last.</summary>
+    private static async Task<List<string>> LinkedMemoryIdsAsync(Tenant tenant, MemoryItem item, CancellationToken cancellationToken)
+    {
+        var superseded = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        for (var page = 1; ; page++)
+        {
+            var result = await tenant.Memory.ListAsync(
+                new ListMemoriesRequest { Scope = item.Scope, Page = page, PageSize = 1000, ShowExpired = true, LatestOnly = false }, cancellationToken);
+            foreach (var memory in result.Items.Where(m => m.SupersededBy is not null))
+            {
+                if (!superseded.TryGetValue(memory.SupersededBy!, out var ids))
+                {
+                    superseded[memory.SupersededBy!] = ids = [];
+                }
+
+                ids.Add(memory.Id);
+            }
+
+            if (!result.HasMore)
+            {
+                break;
+            }
+        }
+
+        var linked = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { item.Id };
+        var next = new Queue<string>([item.Id]);
+        while (next.TryDequeue(out var id))
+        {
+            foreach (var older in superseded.GetValueOrDefault(id) ?? [])
+            {
+                if (seen.Add(older))
+                {
+                    linked.Add(older);
+                    next.Enqueue(older);
+                }
+            }
+        }
+
+        return linked;
     }
 
     /// <summary><c>GET /v1/memories/{id}/history/</c>: the rows with the source messages as <c>input</c>; empty for an unknown id.</summary>

@@ -39,31 +39,33 @@ internal static class MemoryOperations
             throw new MemoryValidationException("At least one of user_id, agent_id, app_id or run_id is required.", "user_id");
         }
 
+        // Any key is plain metadata; the engine drops the four Mem0 strips (user_id, agent_id, run_id, actor_id) with a warning.
         var metadata = WireParsing.Metadata(body.Metadata);
-        if (metadata is not null)
-        {
-            foreach (var key in metadata.Keys)
-            {
-                if (MemoryMetadata.IdentityKeys.Contains(key))
-                {
-                    throw new MemoryValidationException(
-                        $"metadata cannot contain the identity key '{key}'; pass identifiers as user_id, agent_id, app_id or run_id.", "metadata");
-                }
-            }
-        }
 
-        if (body.MemoryType is not null and not "procedural_memory")
+        // Mem0 Platform's MemoryType enum: semantic and episodic memories are ordinary facts; procedural ones are a run's summary.
+        var memoryType = body.MemoryType switch
         {
-            throw new MemoryValidationException($"memory_type must be 'procedural_memory' or absent, not '{body.MemoryType}'.", "memory_type");
-        }
+            null or "semantic_memory" or "episodic_memory" => null,
+            "procedural_memory" => body.MemoryType,
+            _ => throw new MemoryValidationException(
+                $"memory_type must be 'semantic_memory', 'episodic_memory', 'procedural_memory' or absent, not '{body.MemoryType}'.", "memory_type"),
+        };
 
         var timestamp = WireParsing.Timestamp(body.Timestamp, "timestamp")
             ?? WireParsing.Timestamp(body.ObservationDatetime, "observation_datetime")
             ?? WireParsing.Timestamp(body.ObservationDate, "observation_date");
         var expiration = WireParsing.Date(body.ExpirationDate, "expiration_date");
+        if (body.StructuredDataSchema.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            throw new MemoryValidationException(
+                "structured_data_schema is not supported: no Engram extractor fills a schema of structured attributes. Leave it out; describe what to remember in custom_instructions, includes or excludes.",
+                "structured_data_schema");
+        }
+
         var categories = WireParsing.Categories(body.CustomCategories);
-        var instructions = string.IsNullOrWhiteSpace(body.CustomInstructions) ? null : body.CustomInstructions;
-        if (categories is null || instructions is null)
+        var instructions = NullIfBlank(body.CustomInstructions);
+        var agentInstructions = NullIfBlank(body.AgentCustomInstructions);
+        if (categories is null || instructions is null || agentInstructions is null)
         {
             var project = await tenants.GetProjectAsync(tenant.ProjectId, cancellationToken);
             if (project is not null)
@@ -73,13 +75,13 @@ internal static class MemoryOperations
                     categories = WireParsing.Categories(stored);
                 }
 
-                if (instructions is null && project.Settings.TryGetValue("custom_instructions", out var storedInstructions)
-                    && storedInstructions.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(storedInstructions.GetString()))
-                {
-                    instructions = storedInstructions.GetString();
-                }
+                instructions ??= StringSetting(project, "custom_instructions");
+                agentInstructions ??= StringSetting(project, "agent_custom_instructions");
             }
         }
+
+        instructions = ExtractionInstructions(
+            instructions, WireParsing.InstructionText(body.Includes, "includes"), WireParsing.InstructionText(body.Excludes, "excludes"), agentInstructions);
 
         return new AddEventPayload
         {
@@ -94,10 +96,46 @@ internal static class MemoryOperations
             ExpirationDate = expiration,
             CustomInstructions = instructions,
             CustomCategories = categories is { Count: > 0 } ? categories : null,
-            MemoryType = body.MemoryType,
+            MemoryType = memoryType,
             EnableGraph = body.EnableGraph ?? false,
+            Immutable = body.Immutable ?? false,
         };
     }
+
+    /// <summary>
+    /// The instructions the extractor is given: the custom instructions, then Mem0's <c>includes</c>, <c>excludes</c> and
+    /// <c>agent_custom_instructions</c>, each as its own line, or <see langword="null"/> when there are none.
+    /// </summary>
+    internal static string? ExtractionInstructions(string? custom, string? includes, string? excludes, string? agent)
+    {
+        var lines = new List<string>(4);
+        if (custom is not null)
+        {
+            lines.Add(custom.Trim());
+        }
+
+        if (includes is not null)
+        {
+            lines.Add($"Remember only these kinds of information: {includes}");
+        }
+
+        if (excludes is not null)
+        {
+            lines.Add($"Never remember these kinds of information: {excludes}");
+        }
+
+        if (agent is not null)
+        {
+            lines.Add($"For facts about the assistant (the agent): {agent.Trim()}");
+        }
+
+        return lines.Count == 0 ? null : string.Join('\n', lines);
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string? StringSetting(TenantProject project, string name) =>
+        project.Settings.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? NullIfBlank(value.GetString()) : null;
 
     /// <summary>Persists an add as a PENDING event (durable before the response) and wakes the worker.</summary>
     public static async Task<string> EnqueueAddAsync(
@@ -124,6 +162,12 @@ internal static class MemoryOperations
     {
         var (plainScope, wildcards) = scope is null ? (null, null) : WireParsing.SplitWildcards(scope);
         scope = plainScope;
+        if (body.KeywordSearch == false)
+        {
+            throw new MemoryValidationException(
+                "keyword_search cannot be false: Engram always fuses keyword (BM25) matches with semantic ones. Leave it out or send true.", "keyword_search");
+        }
+
         var filter = MemoryFilter.AllOf(
             wildcards,
             WireParsing.Filters(body.Filters),

@@ -35,6 +35,9 @@ internal sealed record AddEventPayload
     /// <summary>Gets a value indicating whether graph relations are extracted (<c>enable_graph</c>).</summary>
     public bool EnableGraph { get; init; }
 
+    /// <summary>Gets a value indicating whether the added memories are immutable (Mem0 <c>immutable</c>).</summary>
+    public bool Immutable { get; init; }
+
     /// <summary>Builds the engine request.</summary>
     /// <param name="eventId">The event the add carries out, or <see langword="null"/> for a synchronous add.</param>
     public AddMemoriesRequest ToRequest(string? eventId) => new()
@@ -49,6 +52,7 @@ internal sealed record AddEventPayload
         CustomCategories = CustomCategories,
         MemoryType = MemoryType,
         EnableGraph = EnableGraph,
+        Immutable = Immutable,
         EventId = eventId,
     };
 }

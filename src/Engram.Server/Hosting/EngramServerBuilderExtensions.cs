@@ -165,6 +165,7 @@ public static class EngramServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseRouteTelemetry();
+        app.UseMem0WireCompatibility();
         app.UseExceptionHandler();
         var maxTarget = app.Services.GetRequiredService<IOptions<EngramServerOptions>>().Value.MaxRequestTargetBytes;
         app.Use((context, next) =>

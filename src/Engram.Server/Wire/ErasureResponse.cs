@@ -58,4 +58,8 @@ internal sealed record ErasureMessageResponse(string Message, ErasureResponse Er
         : this(message, ErasureResponse.From(receipt))
     {
     }
+
+    /// <summary>With Mem0's <c>delete_linked=true</c>: how many linked memories were deleted with the one named.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? CascadeCount { get; init; }
 }

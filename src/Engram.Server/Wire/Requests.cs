@@ -66,6 +66,21 @@ internal sealed class AddMemoryRequest : IScopedRequest
 
     /// <summary>Mem0g: extract graph relations from the added memories.</summary>
     public bool? EnableGraph { get; init; }
+
+    /// <summary>Mem0: the added memories cannot be updated later.</summary>
+    public bool? Immutable { get; init; }
+
+    /// <summary>Mem0: what to remember (a string, or a list of strings); reaches the extraction prompt.</summary>
+    public JsonElement Includes { get; init; }
+
+    /// <summary>Mem0: what never to remember (a string, or a list of strings); reaches the extraction prompt.</summary>
+    public JsonElement Excludes { get; init; }
+
+    /// <summary>Mem0: instructions for memories about the agent; reach the extraction prompt.</summary>
+    public string? AgentCustomInstructions { get; init; }
+
+    /// <summary>Mem0: a JSON schema of structured attributes to extract; refused (400), since no extractor fills one.</summary>
+    public JsonElement StructuredDataSchema { get; init; }
 }
 
 /// <summary><c>POST /v3/memories/search/</c> and the legacy search routes.</summary>
@@ -99,6 +114,12 @@ internal sealed class SearchMemoriesWireRequest : IScopedRequest
     /// <summary>Mem0g: return <c>relations</c> around the query (also with <c>output_format: v1.1</c>).</summary>
     public bool? EnableGraph { get; init; }
 
+    /// <summary>Mem0: the memory fields each result keeps (response projection).</summary>
+    public JsonElement Fields { get; init; }
+
+    /// <summary>Mem0: add keyword (BM25) search; Engram always fuses it, so only <see langword="false"/> is refused.</summary>
+    public bool? KeywordSearch { get; init; }
+
     public JsonElement UserId { get; init; }
 
     public JsonElement AgentId { get; init; }
@@ -131,6 +152,9 @@ internal sealed class ListMemoriesWireRequest : IScopedRequest
 
     public string? Keywords { get; init; }
 
+    /// <summary>Mem0: the memory fields each result keeps (response projection).</summary>
+    public JsonElement Fields { get; init; }
+
     /// <summary>Mem0g's switch on <c>POST /v2/memories/</c>: <c>enable_graph: true</c> or <c>output_format: "v1.1"</c> adds <c>relations</c>.</summary>
     public bool? EnableGraph { get; init; }
 
@@ -158,7 +182,7 @@ internal sealed class UpdateMemoryWireRequest
 
     public JsonElement Metadata { get; init; }
 
-    /// <summary>Accepted for compatibility; a memory's observation time does not change on update.</summary>
+    /// <summary>When the memory was said (epoch seconds or milliseconds, or ISO-8601): backdates <c>created_at</c>, as on add.</summary>
     public JsonElement Timestamp { get; init; }
 
     /// <summary>A <c>YYYY-MM-DD</c> date, <see langword="null"/> to clear it, or absent to keep it.</summary>

@@ -46,6 +46,9 @@ internal sealed record MemoryResponse
     public string? Role { get; init; }
 
     public string? AttributedTo { get; init; }
+
+    /// <summary>Mem0's <c>immutable</c>: updates of the memory are refused.</summary>
+    public bool Immutable { get; init; }
 }
 
 /// <summary>A search hit: the run id is called <c>run_id</c>, and <c>score</c> is added.</summary>
@@ -84,6 +87,9 @@ internal sealed record SearchHitResponse
     public string? Role { get; init; }
 
     public string? AttributedTo { get; init; }
+
+    /// <summary>Mem0's <c>immutable</c>: updates of the memory are refused.</summary>
+    public bool Immutable { get; init; }
 
     public required double Score { get; init; }
 

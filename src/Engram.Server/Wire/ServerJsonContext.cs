@@ -59,6 +59,7 @@ namespace Engram.Server;
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(List<JsonElement>))]

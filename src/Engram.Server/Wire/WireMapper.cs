@@ -26,6 +26,7 @@ internal static class WireMapper
         ActorId = item.ActorId,
         Role = item.Role,
         AttributedTo = item.AttributedTo,
+        Immutable = item.Immutable,
     };
 
     /// <summary>A search hit (run id as <c>run_id</c>, with <c>score</c>).</summary>
@@ -51,6 +52,7 @@ internal static class WireMapper
             ActorId = item.ActorId,
             Role = item.Role,
             AttributedTo = item.AttributedTo,
+            Immutable = item.Immutable,
             Score = Math.Round(hit.Score, 6),
             RerankScore = hit.RerankScore is { } rerank ? Math.Round(rerank, 6) : null,
             ScoreDetails = hit.Explanation is { } explanation

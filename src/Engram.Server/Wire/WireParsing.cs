@@ -280,8 +280,15 @@ internal static class WireParsing
     };
 
     /// <summary>
-    /// Reads a point in time: epoch seconds (Mem0's <c>timestamp</c>), an ISO-8601 date or date-time string (UTC when no
-    /// offset is given), or nothing.
+    /// Epoch values above this are milliseconds (JavaScript's <c>Date.now()</c>), below it seconds (Mem0's <c>timestamp</c>):
+    /// 10^11 seconds is the year 5138, 10^11 milliseconds March 1973.
+    /// </summary>
+    public const double EpochMillisecondsThreshold = 1e11;
+
+    /// <summary>
+    /// Reads a point in time: epoch seconds (Mem0's <c>timestamp</c>), epoch milliseconds (a value above
+    /// <see cref="EpochMillisecondsThreshold"/>), either as a JSON number or a numeric string, an ISO-8601 date or date-time
+    /// string (UTC when no offset is given), or nothing.
     /// </summary>
     public static DateTimeOffset? Timestamp(JsonElement value, string name)
     {
@@ -289,15 +296,30 @@ internal static class WireParsing
         {
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return null;
-            // DateTimeOffset's range in epoch seconds: 0001-01-01 to 9999-12-31.
-            case JsonValueKind.Number when value.TryGetDouble(out var seconds) && seconds >= -62135596800 && seconds <= 253402300799:
-                return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+            case JsonValueKind.Number when value.TryGetDouble(out var number) && FromEpoch(number) is { } fromNumber:
+                return fromNumber;
+            case JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var number):
+                return FromEpoch(number) ?? throw OutOfRange();
             case JsonValueKind.String when DateTimeOffset.TryParse(
                 value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed):
                 return parsed;
+            case JsonValueKind.Number:
+                throw OutOfRange();
             default:
-                throw new MemoryValidationException($"{name} must be epoch seconds or an ISO-8601 date-time.", name);
+                throw new MemoryValidationException($"{name} must be epoch seconds or milliseconds (a number or numeric string) or an ISO-8601 date-time.", name);
         }
+
+        MemoryValidationException OutOfRange() =>
+            new($"{name} is out of range: epoch seconds or milliseconds between the years 1 and 9999.", name);
+    }
+
+    // DateTimeOffset's range in epoch milliseconds: 0001-01-01 to 9999-12-31.
+    private static DateTimeOffset? FromEpoch(double value)
+    {
+        var milliseconds = Math.Abs(value) > EpochMillisecondsThreshold ? value : value * 1000;
+        return double.IsFinite(milliseconds) && milliseconds >= -62135596800000 && milliseconds <= 253402300799999
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(milliseconds))
+            : null;
     }
 
     /// <summary>Reads a date: <c>YYYY-MM-DD</c> (an ISO date-time is cut to its date), or nothing.</summary>
@@ -371,6 +393,18 @@ internal static class WireParsing
 
             target[property.Name] = property.Value.GetString() ?? string.Empty;
         }
+    }
+
+    /// <summary>
+    /// Reads an instruction of Mem0's add (<c>includes</c>, <c>excludes</c>): a string, or a list of strings joined by
+    /// <c>"; "</c>; <see langword="null"/> when absent or blank.
+    /// </summary>
+    public static string? InstructionText(JsonElement value, string name)
+    {
+        var text = value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : Strings(value, name) is { } parts ? string.Join("; ", parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim())) : null;
+        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
     }
 
     /// <summary>Reads a list of strings (for example <c>categories</c> in search), or nothing.</summary>

@@ -66,6 +66,11 @@ internal static class MemoryArchiveFormat
         writer.WriteString("superseded_by", item.SupersededBy);
         writer.WriteString("valid_to", item.ValidTo is { } validTo ? Timestamp(validTo) : null);
         WriteStrings(writer, "source_message_ids", item.SourceMessageIds ?? []);
+        if (item.Immutable)
+        {
+            writer.WriteBoolean("immutable", true);
+        }
+
         writer.WriteString("lexical", record.LexicalText);
         writer.WriteStartArray("entities");
         foreach (var entity in record.Entities ?? [])
@@ -192,6 +197,7 @@ internal static class MemoryArchiveFormat
             SupersededBy = Optional(line, "superseded_by"),
             ValidTo = Optional(line, "valid_to") is { } validTo ? ParseTimestamp(validTo) : null,
             SourceMessageIds = Strings(line, "source_message_ids"),
+            Immutable = line.TryGetProperty("immutable", out var immutable) && immutable.ValueKind == JsonValueKind.True,
         };
         var entities = new List<EntityMention>();
         if (line.TryGetProperty("entities", out var list) && list.ValueKind == JsonValueKind.Array)

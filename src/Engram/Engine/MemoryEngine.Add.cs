@@ -23,7 +23,7 @@ public sealed partial class MemoryEngine
         }
 
         var scope = RequestValidation.NormalizeScope(request.Scope, required: true);
-        var metadata = RequestValidation.ValidateMetadata(request.Metadata);
+        var metadata = RequestValidation.StripIdentityKeys(request.Metadata, _core.Logger);
         foreach (var message in request.Messages)
         {
             if (message is null || string.IsNullOrWhiteSpace(message.Role))
@@ -101,7 +101,14 @@ public sealed partial class MemoryEngine
         }
 
         var conversation = recent.TakeLast(lexicalContext).Concat(stored).ToList();
-        var records = await BuildRecordsAsync(extraction.Facts, conversation, scope, metadata, request.ExpirationDate, observedAt, now, cancellationToken).ConfigureAwait(false);
+        // A given timestamp backdates the memories (Mem0: "backdate created_at"), so created_at filters see them then.
+        var createdAt = request.Timestamp is null ? now : observedAt;
+        var records = await BuildRecordsAsync(extraction.Facts, conversation, scope, metadata, request.ExpirationDate, observedAt, createdAt, cancellationToken).ConfigureAwait(false);
+        if (request.Immutable)
+        {
+            records = records.Select(r => (r.Record with { Item = r.Record.Item with { Immutable = true } }, r.Fact)).ToList();
+        }
+
         if (request.Infer)
         {
             records = await DropDuplicatesAsync(store, records, scope, cancellationToken).ConfigureAwait(false);
@@ -134,7 +141,8 @@ public sealed partial class MemoryEngine
         {
             foreach (var oldId in fact.SupersededMemoryIds.Distinct(StringComparer.Ordinal))
             {
-                if (!existingById.Remove(oldId, out var old))
+                // An immutable memory stays current: nothing supersedes it.
+                if (!existingById.Remove(oldId, out var old) || old.Immutable)
                 {
                     continue;
                 }
@@ -279,7 +287,7 @@ public sealed partial class MemoryEngine
         IReadOnlyDictionary<string, System.Text.Json.JsonElement> metadata,
         DateOnly? expirationDate,
         DateTimeOffset observedAt,
-        DateTimeOffset now,
+        DateTimeOffset createdAt,
         CancellationToken cancellationToken)
     {
         if (facts.Count == 0)
@@ -318,8 +326,8 @@ public sealed partial class MemoryEngine
                 Role = source.Role,
                 ActorId = fact.ActorId ?? source.Name,
                 AttributedTo = fact.AttributedTo,
-                CreatedAt = now,
-                UpdatedAt = now,
+                CreatedAt = createdAt,
+                UpdatedAt = createdAt,
                 ObservedAt = observedAt,
                 ExpirationDate = expirationDate,
                 SourceMessageIds = fact.SourceMessageIds,

@@ -107,8 +107,9 @@ public sealed partial class MemoryEngine
             return appends;
         }
 
-        // Memories are created with (or after) their messages: only the scope's memories created since the oldest missing one.
-        var since = missing.Min(m => m.CreatedAt).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        // Memories are created with (or after) their messages, or backdated to when they were said: only the scope's memories
+        // created since the oldest missing one.
+        var since = missing.Min(m => m.CreatedAt < m.ObservedAt ? m.CreatedAt : m.ObservedAt).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var filter = MemoryFilter.AllOf(
             RequestValidation.ScopeFilter(scope),
             new ComparisonFilter(FilterField.Of(FilterFieldKind.CreatedAt), FilterOperator.Gte, System.Text.Json.JsonSerializer.SerializeToElement(since)));

@@ -58,9 +58,9 @@ public sealed partial class MemoryEngine
         ArgumentNullException.ThrowIfNull(request);
         RequestValidation.ValidateMemoryId(request.MemoryId, "memory_id");
         using var activity = EngramTelemetry.Start("memory.update", _projectId);
-        if (request.Text is null && request.Metadata is null && request.ExpirationDate is null && !request.ClearExpirationDate)
+        if (request.Text is null && request.Metadata is null && request.ExpirationDate is null && !request.ClearExpirationDate && request.Timestamp is null)
         {
-            throw new MemoryValidationException("Nothing to update: give text, metadata or an expiration date.", "text");
+            throw new MemoryValidationException("Nothing to update: give text, metadata, an expiration date or a timestamp.", "text");
         }
 
         if (request.Text is not null && string.IsNullOrWhiteSpace(request.Text))
@@ -73,10 +73,16 @@ public sealed partial class MemoryEngine
             throw new MemoryValidationException("Give either a new expiration date or clear it, not both.", "expiration_date");
         }
 
-        var metadata = RequestValidation.ValidateMetadata(request.Metadata);
+        var metadata = RequestValidation.StripIdentityKeys(request.Metadata, _core.Logger);
         var store = await _core.GetStoreAsync(cancellationToken).ConfigureAwait(false);
         var existing = await store.GetAsync(_projectId, request.MemoryId, cancellationToken).ConfigureAwait(false)
             ?? throw new MemoryNotFoundException(request.MemoryId);
+
+        if (existing.Immutable)
+        {
+            throw new MemoryValidationException(
+                $"Memory {existing.Id} is immutable and cannot be updated: delete it and add a new one instead.", "immutable");
+        }
 
         var now = _core.Time.GetUtcNow();
         var mergedMetadata = existing.Metadata;
@@ -99,6 +105,8 @@ public sealed partial class MemoryEngine
             Metadata = mergedMetadata,
             ExpirationDate = request.ClearExpirationDate ? null : request.ExpirationDate ?? existing.ExpirationDate,
             UpdatedAt = now,
+            ObservedAt = request.Timestamp?.ToUniversalTime() ?? existing.ObservedAt,
+            CreatedAt = request.Timestamp?.ToUniversalTime() ?? existing.CreatedAt,
         };
 
         MemoryRecord record;

@@ -94,30 +94,25 @@ internal static class RequestValidation
         }
     }
 
-    /// <summary>Rejects identity keys in metadata (Mem0 issues #4490, #6277: identity never comes from metadata).</summary>
-    public static IReadOnlyDictionary<string, JsonElement> ValidateMetadata(IReadOnlyDictionary<string, JsonElement>? metadata)
+    /// <summary>
+    /// Drops the keys Mem0 strips from metadata (<see cref="MemoryMetadata.IdentityKeys"/>) with a warning naming them, as
+    /// Mem0 does; every other key is plain metadata (identity never comes from metadata: the scope is its own field).
+    /// </summary>
+    public static IReadOnlyDictionary<string, JsonElement> StripIdentityKeys(IReadOnlyDictionary<string, JsonElement>? metadata, Microsoft.Extensions.Logging.ILogger logger)
     {
         if (metadata is null || metadata.Count == 0)
         {
             return MemoryMetadata.Empty;
         }
 
-        foreach (var key in metadata.Keys)
+        if (!metadata.Keys.Any(MemoryMetadata.IdentityKeys.Contains))
         {
-            if (MemoryMetadata.IdentityKeys.Contains(key))
-            {
-                throw new MemoryValidationException(
-                    $"metadata cannot contain the identity key '{key}'; pass identifiers as the scope (user_id, agent_id, app_id, run_id).",
-                    "metadata");
-            }
-
-            if (string.IsNullOrEmpty(key))
-            {
-                throw new MemoryValidationException("metadata keys cannot be empty.", "metadata");
-            }
+            return metadata;
         }
 
-        return metadata;
+        var stripped = metadata.Keys.Where(MemoryMetadata.IdentityKeys.Contains).Order(StringComparer.Ordinal).ToList();
+        Log.MetadataIdentityKeysStripped(logger, string.Join(", ", stripped));
+        return metadata.Where(p => !MemoryMetadata.IdentityKeys.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
     }
 
     public static void ValidateMemoryId(string memoryId, string parameterName)

@@ -79,6 +79,7 @@ public sealed class LlmFactExtractor : IFactExtractor
         var prompt = ExtractionPrompt.Build(request, _timeProvider.GetUtcNow(), _options.AssignCategories);
         ModelUsage? usage = null;
         var attempts = 0;
+        var emptyAnswers = 0;
         var answer = await _retry.ExecuteAsync(
             async token =>
             {
@@ -93,19 +94,23 @@ public sealed class LlmFactExtractor : IFactExtractor
                     token).ConfigureAwait(false);
                 var callUsage = new ModelUsage(response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, 1);
                 usage = callUsage.Add(usage);
+                // A reasoning model's answer follows its <think> block; the reasoning itself is never the answer.
+                var text = LlmJson.AnswerText(response.Text) ?? string.Empty;
+                emptyAnswers += string.IsNullOrWhiteSpace(text) ? 1 : 0;
                 if (request.Procedural)
                 {
-                    return new ChatAnswer(response.Text, string.IsNullOrWhiteSpace(response.Text) ? null : default(JsonElement));
+                    return new ChatAnswer(text, string.IsNullOrWhiteSpace(text) ? null : default(JsonElement));
                 }
 
-                return new ChatAnswer(response.Text, ExtractionPrompt.TryReadAnswer(response.Text));
+                return new ChatAnswer(text, ExtractionPrompt.TryReadAnswer(text));
             },
             cancellationToken).ConfigureAwait(false);
 
         if (answer.Root is null)
         {
-            throw new MemoryExtractionException(
-                $"The language model gave no usable answer after {attempts} attempts (expected a JSON object with a 'facts' list).");
+            throw new MemoryExtractionException(emptyAnswers == attempts
+                ? $"The language model answered nothing after {attempts} attempts: its answer was empty, or only reasoning (a <think> block, or reasoning_content without content). A reasoning model may have spent its output budget on reasoning: shorten or turn off its reasoning. Nothing was stored as 'nothing to remember'."
+                : $"The language model gave no usable answer after {attempts} attempts (expected a JSON object with a 'facts' list).");
         }
 
         if (request.Procedural)

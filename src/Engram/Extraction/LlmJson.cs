@@ -17,6 +17,7 @@ internal static class LlmJson
     public static bool TryParseObject(string? answer, out JsonElement root)
     {
         root = default;
+        answer = AnswerText(answer);
         if (string.IsNullOrWhiteSpace(answer))
         {
             return false;
@@ -58,6 +59,36 @@ internal static class LlmJson
 
         return false;
     }
+
+    /// <summary>
+    /// The answer of a reasoning model without its reasoning: the text after the last <c>&lt;/think&gt;</c> (DeepSeek-R1,
+    /// Qwen3 and other models served by Ollama, vLLM or LM Studio write their reasoning first; some templates drop the
+    /// opening tag), or the text before a <c>&lt;think&gt;</c> that is never closed (the output ran out while reasoning:
+    /// there is no answer). A reasoning block may hold JSON-like drafts, so it is never read as the answer; an answer
+    /// that is empty once the reasoning is removed is no answer (Mem0 issue #4932), never "nothing to remember".
+    /// </summary>
+    /// <param name="answer">The raw answer text.</param>
+    /// <returns>The answer part, possibly empty; <see langword="null"/> for <see langword="null"/>.</returns>
+    public static string? AnswerText(string? answer)
+    {
+        if (answer is null)
+        {
+            return null;
+        }
+
+        var close = answer.LastIndexOf(ThinkClose, StringComparison.OrdinalIgnoreCase);
+        if (close >= 0)
+        {
+            return answer[(close + ThinkClose.Length)..].Trim();
+        }
+
+        var open = answer.IndexOf(ThinkOpen, StringComparison.OrdinalIgnoreCase);
+        return open >= 0 ? answer[..open].Trim() : answer;
+    }
+
+    private const string ThinkOpen = "<think>";
+
+    private const string ThinkClose = "</think>";
 
     private static IEnumerable<string> Candidates(string text)
     {

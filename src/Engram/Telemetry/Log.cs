@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Re-embedded {Count} memories ({Skipped} already done) with {Embedder} ({Dimensions} dimensions) in {ElapsedMs} ms")]
     public static partial void MemoriesReindexed(ILogger logger, long count, long skipped, string embedder, int dimensions, double elapsedMs);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Metadata keys {Keys} were dropped: identity comes from the scope (user_id, agent_id, app_id, run_id), never from metadata")]
+    public static partial void MetadataIdentityKeysStripped(ILogger logger, string keys);
 }

@@ -33,6 +33,7 @@ public abstract partial class MemoryStoreConformanceTests
             ActorId = "alice",
             ExpirationDate = new DateOnly(2030, 1, 1),
             SourceMessageIds = ["msg1"],
+            Immutable = true,
         };
         await Store.WriteAsync(new MemoryWriteBatch { ProjectId = Project, Inserts = [Record(item, [1, 0, 0])] });
 
@@ -48,10 +49,12 @@ public abstract partial class MemoryStoreConformanceTests
         Assert.Equal(new DateOnly(2030, 1, 1), read.ExpirationDate);
         Assert.Equal(["msg1"], read.SourceMessageIds);
         Assert.Equal("user", read.Role);
+        Assert.True(read.Immutable);
 
-        var updated = item with { Memory = "Alice loves green tea", UpdatedAt = T0.AddHours(1) };
+        var updated = item with { Memory = "Alice loves green tea", UpdatedAt = T0.AddHours(1), Immutable = false };
         await Store.WriteAsync(new MemoryWriteBatch { ProjectId = Project, Updates = [Record(updated)] });
         Assert.Equal("Alice loves green tea", (await Store.GetAsync(Project, "m1"))!.Memory);
+        Assert.False((await Store.GetAsync(Project, "m1"))!.Immutable);
         Assert.Equal(T0.AddHours(1), (await Store.GetAsync(Project, "m1"))!.UpdatedAt);
 
         await Store.WriteAsync(new MemoryWriteBatch { ProjectId = Project, Deletes = ["m1"] });
@@ -92,7 +95,7 @@ public abstract partial class MemoryStoreConformanceTests
             }),
             Record(Item("b", "Bob plays chess", MemoryScope.ForUser("bob"), T0.AddDays(1)) with
             {
-                Metadata = Meta("""{"sport":"chess","level":2}"""),
+                Metadata = Meta("""{"sport":"chess","level":2,"team":{"name":"Knights","size":4}}"""),
                 Categories = ["games"],
             }),
             Record(Item("c", "Carol reads novels", new MemoryScope { UserId = "carol", AgentId = "helper" }, T0.AddDays(2))));
@@ -105,6 +108,9 @@ public abstract partial class MemoryStoreConformanceTests
         await AssertFilter("""{"metadata":{"tags":{"contains":"out"}}}""", "a");
         await AssertFilter("""{"metadata":{"sport":{"icontains":"TEN"}}}""", "a");
         await AssertFilter("""{"metadata":{"pro":true}}""", "a");
+        await AssertFilter("""{"metadata":{"team":{"size":4.0,"name":"Knights"}}}""", "b");
+        await AssertFilter("""{"metadata":{"team":{"name":"Knights"}}}""");
+        await AssertFilter("""{"metadata":{"team":{"ne":{"name":"Knights","size":4}}}}""", "a", "c");
         await AssertFilter("""{"metadata":{"sport":{"ne":"tennis"}}}""", "b", "c");
         await AssertFilter("""{"metadata":{"sport":{"in":["tennis","chess"]}}}""", "a", "b");
         await AssertFilter("""{"metadata":{"sport":{"nin":["tennis"]}}}""", "b", "c");

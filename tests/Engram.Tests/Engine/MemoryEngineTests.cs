@@ -34,7 +34,8 @@ public sealed class MemoryEngineTests : IDisposable
         Assert.Equal("user", first.Role);
         Assert.Equal("moving", first.Metadata["topic"].GetString());
         Assert.Equal(new DateTimeOffset(2025, 5, 20, 9, 0, 0, TimeSpan.Zero), first.ObservedAt);
-        Assert.Equal(_fixture.Time.GetUtcNow(), first.CreatedAt);
+        Assert.Equal(first.ObservedAt, first.CreatedAt);
+        Assert.Equal(first.ObservedAt, first.UpdatedAt);
         Assert.Equal(MemoryEngine.ComputeHash("I moved to Lisbon in May"), first.Hash);
         Assert.Equal([result.MessageIds[0]], first.SourceMessageIds);
 
@@ -100,17 +101,42 @@ public sealed class MemoryEngineTests : IDisposable
     [InlineData("agent_id")]
     [InlineData("run_id")]
     [InlineData("actor_id")]
-    public async Task AddAsync_IdentityKeyInMetadata_IsRejected(string key)
+    public async Task AddAsync_IdentityKeyInMetadata_IsStrippedAndNeverBecomesTheScope(string key)
     {
-        var ex = await Assert.ThrowsAsync<MemoryValidationException>(() => Engine.AddAsync(new AddMemoriesRequest
+        var result = await Engine.AddAsync(new AddMemoriesRequest
         {
             Messages = [MemoryMessage.User("text")],
             Scope = MemoryScope.ForUser("alice"),
-            Metadata = MemoryMetadata.From(new KeyValuePair<string, object?>(key, "mallory")),
+            Metadata = MemoryMetadata.From(new(key, "mallory"), new("topic", "food")),
             Infer = false,
-        }));
-        Assert.Equal("metadata", ex.ParameterName);
-        Assert.Equal(0, (await Engine.ListAsync(new ListMemoriesRequest { Scope = MemoryScope.ForUser("alice") })).TotalCount);
+        });
+
+        var item = await Engine.GetAsync(Assert.Single(result.Results).Id);
+        Assert.NotNull(item);
+        Assert.Equal("alice", item.Scope.UserId);
+        Assert.Null(item.Scope.AgentId);
+        Assert.Null(item.Scope.RunId);
+        Assert.Null(item.ActorId);
+        Assert.Equal(["topic"], item.Metadata.Keys);
+    }
+
+    [Theory]
+    [InlineData("session_id")]
+    [InlineData("app_id")]
+    [InlineData("org_id")]
+    [InlineData("project_id")]
+    [InlineData("")]
+    public async Task AddAndUpdate_OrdinaryKeysNamedLikeIds_AreStoredAsPlainMetadata(string key)
+    {
+        var id = await _fixture.AddRawAsync("text", metadata: MemoryMetadata.From(new KeyValuePair<string, object?>(key, "s1")));
+        var item = await Engine.GetAsync(id);
+        Assert.Equal("s1", item!.Metadata[key].GetString());
+        Assert.True(item.Scope.AppId is null && item.Scope.RunId is null);
+
+        var updated = await Engine.UpdateAsync(new UpdateMemoryRequest { MemoryId = id, Metadata = MemoryMetadata.From(new(key, "s2"), new("user_id", "mallory")) });
+        Assert.Equal("s2", updated.Metadata[key].GetString());
+        Assert.False(updated.Metadata.ContainsKey("user_id"));
+        Assert.Equal("alice", updated.Scope.UserId);
     }
 
     [Fact]

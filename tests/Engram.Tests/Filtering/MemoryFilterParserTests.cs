@@ -119,11 +119,31 @@ public sealed class MemoryFilterParserTests
     [InlineData("""{"":"a"}""", "Invalid filter key")]
     [InlineData("""{"a\u0000b":"x"}""", "Invalid filter key")]
     [InlineData("""{"metadata":{"\u0000":{"lt":"x"}}}""", "Invalid metadata key")]
+    [InlineData("""{"metadata":{"a":{"$between":[1,2]}}}""", "Unknown filter operator '$between'")]
+    [InlineData("""{"user_id":{"b":1}}""", "Unknown filter operator 'b'")]
+    [InlineData("""{"metadata":{"a":{"in":{"b":1}}}}""", "needs a list")]
     public void Parse_BadInput_ThrowsValidationWithClearMessage(string json, string expected)
     {
         var ex = Assert.Throws<MemoryValidationException>(() => MemoryFilter.Parse(json));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         Assert.Equal("filters", ex.ParameterName);
+    }
+
+    [Theory]
+    [InlineData("""{"metadata":{"a":{"b":1}}}""")]
+    [InlineData("""{"a":{"b":{"c":[1,2]},"d":null}}""")]
+    [InlineData("""{"metadata":{"a":{"eq":{"b":1}}}}""")]
+    public void Parse_NestedMetadataObject_IsEqualityOnThatValue(string json)
+    {
+        var filter = Assert.IsType<ComparisonFilter>(MemoryFilter.Parse(json));
+
+        Assert.Equal(FilterField.Metadata("a"), filter.Field);
+        Assert.Equal(FilterOperator.Eq, filter.Operator);
+        Assert.Equal(JsonValueKind.Object, filter.Value.ValueKind);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement.TryGetProperty("metadata", out var metadata) ? metadata : document.RootElement;
+        var expected = root.GetProperty("a");
+        Assert.True(JsonElement.DeepEquals(expected.TryGetProperty("eq", out var inner) ? inner : expected, filter.Value));
     }
 
     [Fact]
