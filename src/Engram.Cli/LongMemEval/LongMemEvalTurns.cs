@@ -52,7 +52,7 @@ internal static class LongMemEvalTurns
     /// <summary>
     /// Builds the add request of one session: one message per turn (its role, content = <see cref="MemoryText"/>,
     /// external id <c>&lt;session id&gt;:&lt;turn index&gt;</c>), scope <c>user_id = question_id</c>, metadata
-    /// <c>{"haystack_session_id"}</c> (<c>session_id</c> is a reserved identity key), the session date as the observation time, <c>infer=false</c>. With <c>infer=false</c> the
+    /// <c>{"haystack_session_id"}</c> (a top-level <c>session_id</c> filter means the run scope, so the eval keeps its own key), the session date as the observation time, <c>infer=false</c>. With <c>infer=false</c> the
     /// engine stores each message's content verbatim as one memory, in message order.
     /// </summary>
     /// <param name="question">The question whose haystack the session belongs to.</param>
