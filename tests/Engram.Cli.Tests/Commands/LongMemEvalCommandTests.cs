@@ -7,8 +7,11 @@ namespace Engram.Cli.Tests.Commands;
 
 public sealed class LongMemEvalCommandTests : IDisposable
 {
-    // The hand-computed rankings below are the lexical hashing embedder's.
+    // The hand-computed rankings below are the lexical hashing embedder's, with the retrieval options they were computed
+    // for (these tests check the metrics, not the ranking).
     private const string HashingEmbedder = "Engram:Embedder:Provider=hashing";
+    private const string NoFirstPersonSpeaker = "Engram:Retrieval:FirstPersonSpeaker=false";
+    private const string NoContextLimit = "Engram:Retrieval:LexicalContextCharacters=0";
 
     // Binary nDCG of question lme-c: one of its two answer sessions at session rank 1 and the other at rank 9 (of 9).
     private static readonly double IdealTwo = 1 + (1 / Math.Log2(3));
@@ -26,7 +29,7 @@ public sealed class LongMemEvalCommandTests : IDisposable
         await LongMemEvalFixture.WriteGzipAsync(file);
         var before = Directory.GetDirectories(Path.GetTempPath(), "engram-eval-*").ToHashSet();
 
-        var run = await Cli.RunAsync("eval", "longmemeval", file, "--output", "json", "--set", HashingEmbedder);
+        var run = await Cli.RunAsync("eval", "longmemeval", file, "--output", "json", "--set", HashingEmbedder, "--set", NoFirstPersonSpeaker, "--set", NoContextLimit);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
         var report = LongMemEvalFixture.Parse(run.Stdout);
@@ -76,7 +79,7 @@ public sealed class LongMemEvalCommandTests : IDisposable
         await File.WriteAllTextAsync(file, LongMemEvalFixture.Json);
         var dump = _temp.Combine("questions.jsonl");
 
-        var run = await Cli.RunAsync("eval", "longmemeval", file, "--output", "json", "--dump", dump, "--set", HashingEmbedder);
+        var run = await Cli.RunAsync("eval", "longmemeval", file, "--output", "json", "--dump", dump, "--set", HashingEmbedder, "--set", NoFirstPersonSpeaker, "--set", NoContextLimit);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
         var lines = (await File.ReadAllLinesAsync(dump)).Select(LongMemEvalFixture.Parse).ToList();
