@@ -139,6 +139,19 @@ test('deleteAll removes every memory of a user', async () => {
   assert.equal(left.count, 0);
 });
 
+test('deprecated deleteUser deletes one entity through DELETE /v1/entities/{type}/{id}/', async () => {
+  await client.add([{ role: 'user', content: 'I collect vintage postcards.' }], { user_id: 'e2e-old-route', infer: false });
+  await client.add([{ role: 'user', content: 'Agent note.' }], { agent_id: 'e2e-old-agent', infer: false });
+
+  const user = await client.deleteUser({ entity_id: 'e2e-old-route' });
+  assert.equal(user.message, 'Entity deleted successfully.');
+  assert.equal((await client.getAll({ filters: { user_id: 'e2e-old-route' } })).count, 0);
+
+  const agent = await client.deleteUser({ entity_type: 'agent', entity_id: 'e2e-old-agent' });
+  assert.equal(agent.message, 'Entity deleted successfully.');
+  assert.equal((await client.getAll({ filters: { agent_id: 'e2e-old-agent' } })).count, 0);
+});
+
 test('users lists entities; deleteUsers deletes one, then all', async () => {
   const users = await client.users();
   const ana = users.results.find((e) => e.name === 'e2e-ana');

@@ -15,6 +15,8 @@ internal static class EntityEndpoints
             .WithSummary("List the users, agents, apps and runs that have memories, with their memory counts.");
         app.MapDelete("/v2/entities/{entityType}/{entityId}/", DeleteAsync).WithName("DeleteEntity").WithTags("Entities").RequireAuthorization()
             .WithSummary("Delete every memory of one user, agent, app or run (entity type: user, agent, app, run).");
+        app.MapDelete("/v1/entities/{entityType}/{entityId}/", DeleteAsync).WithName("DeleteEntityV1").WithTags("Entities").RequireAuthorization()
+            .WithSummary("Deprecated route of the npm client's deleteUser: the same as DELETE /v2/entities/{entityType}/{entityId}/.");
         return app;
     }
 
@@ -75,7 +77,10 @@ internal static class EntityEndpoints
         });
     }
 
-    /// <summary><c>DELETE /v2/entities/{type}/{id}/</c>: deletes the entity's memories, each with a DELETE history row.</summary>
+    /// <summary>
+    /// <c>DELETE /v2/entities/{type}/{id}/</c> and the deprecated <c>DELETE /v1/entities/{type}/{id}/</c>: deletes the
+    /// entity's memories, each with a DELETE history row.
+    /// </summary>
     internal static async Task<Ok<ErasureMessageResponse>> DeleteAsync(string entityType, string entityId, Tenant tenant, CancellationToken cancellationToken)
     {
         var kind = WireMapper.ParseKind(entityType);
